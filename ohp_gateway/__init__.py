@@ -1,0 +1,1 @@
+"""ohp_gateway: single sign-on for participating sites of a healthcare trusted community."""
