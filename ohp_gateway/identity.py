@@ -10,7 +10,7 @@ import attrs
 __all__ = ["Subscriber", "mask_email", "mask_tax_id"]
 
 # A comma separates list items in X-OHP-Tax-Ids / X-OHP-Roles; controls would split headers.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # controls, lone surrogates
 _TAX_ID = re.compile(r"\d{2}-\d{7}|\d{3}-\d{2}-\d{4}")  # EIN NN-NNNNNNN, SSN/ITIN AAA-GG-SSSS
 _MAX_TEXT = 256
 
@@ -23,7 +23,7 @@ def _text(field: str, value: object, *, allow_comma: bool = True, allow_empty: b
     if len(value) > _MAX_TEXT:
         raise ValueError(f"{field}: {len(value)} characters, at most {_MAX_TEXT}")
     if _FORBIDDEN.search(value):
-        raise ValueError(f"{field}: {value!r} contains a control character")
+        raise ValueError(f"{field}: {value!r} contains a control character or lone surrogate")
     if not allow_comma and "," in value:
         raise ValueError(f"{field}: {value!r} contains a comma, which separates list items")
     return value
