@@ -1,0 +1,1 @@
+"""Reference identity provider: the trusted community's organizations, subscribers and rules."""
