@@ -123,16 +123,36 @@ class Subscriber:
         )
 
 
-_SLOTS = tuple(a.name for a in attrs.fields(Subscriber))
+_SETTERS = tuple(getattr(Subscriber, a.name).__set__ for a in attrs.fields(Subscriber))
+(_ID, _NAME, _EMAIL, _ORG_ID, _ORG_NAME, _TAX_IDS, _ROLES, _SID, _AUTH_TIME) = _SETTERS
+_new = object.__new__
 
 
-def trusted_subscriber(values: tuple[Any, ...]) -> Subscriber:
+def trusted_subscriber(
+    subscriber_id: str,
+    name: str,
+    email: str,
+    organization_id: str,
+    organization_name: str,
+    tax_ids: tuple[str, ...],
+    roles: tuple[str, ...],
+    session_id: str,
+    auth_time: float,
+) -> Subscriber:
     """Build a Subscriber from values that were validated before they were sealed.
 
     Opening a cookie is on every request's path; its contents were validated when it was
-    sealed and are authenticated by AES-GCM, so the validators need not run twice.
+    sealed and are authenticated by AES-GCM, so the validators need not run twice. The slot
+    descriptors are set directly, as attrs' own frozen ``__init__`` does.
     """
-    inst = object.__new__(Subscriber)
-    for name, value in zip(_SLOTS, values, strict=True):
-        object.__setattr__(inst, name, value)
+    inst: Subscriber = _new(Subscriber)
+    _ID(inst, subscriber_id)
+    _NAME(inst, name)
+    _EMAIL(inst, email)
+    _ORG_ID(inst, organization_id)
+    _ORG_NAME(inst, organization_name)
+    _TAX_IDS(inst, tax_ids)
+    _ROLES(inst, roles)
+    _SID(inst, session_id)
+    _AUTH_TIME(inst, auth_time)
     return inst

@@ -26,14 +26,23 @@ def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_VALUE = {c: i for i, c in enumerate(_ALPHABET)}
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_UNUSED_BITS = {0: 0, 2: 0x0F, 3: 0x03}  # length % 4 -> mask of the last character's padding bits
+
+
 def b64url_decode(text: str) -> bytes:
-    """Strict, canonical base64url without padding; ``ValueError`` on anything else."""
-    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    # urlsafe_b64decode discards stray characters and ignores trailing bits: re-encode so two
-    # spellings can never open to the same bytes.
-    if b64url_encode(raw) != text:
+    """Strict, canonical base64url without padding; ``ValueError`` on anything else.
+
+    Strict: no character outside the alphabet (lenient decoders skip them). Canonical: the
+    unused low bits of the last character are zero, so two spellings never decode alike.
+    """
+    mask = _UNUSED_BITS.get(len(text) % 4)
+    if mask is None or text.endswith("=") or (mask and _VALUE.get(text[-1], 1) & mask):
         raise ValueError("not canonical base64url")
-    return raw
+    data = text.encode("ascii").translate(_TO_STANDARD)
+    return binascii.a2b_base64(data + b"=" * (-len(data) % 4), strict_mode=True)
 
 
 @attrs.frozen(repr=False)

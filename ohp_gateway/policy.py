@@ -35,6 +35,8 @@ __all__ = [
 _METHOD = re.compile(r"[A-Z]{1,20}")
 _SLASHES = re.compile(r"/{2,}")
 _MAX_DECODE_ROUNDS = 4
+_ODD = re.compile(r"%|\\|//|/\.\.?(?:/|$)")  # what normalisation could change
+_VERDICT_CACHE = 2048
 
 
 class Access(enum.Enum):
@@ -72,6 +74,8 @@ def normalise_path(raw_path: str) -> str:
 
 def path_readings(raw_path: str) -> frozenset[str]:
     """Every normalised form a server or framework might give ``raw_path``."""
+    if not _ODD.search(raw_path) and raw_path.startswith("/"):
+        return frozenset((raw_path.lower(),))  # nothing to decode, resolve or fold
     readings = {normalise_path(raw_path)}
     if "%" in raw_path:
         # Dots resolved before decoding (a literal "%2e%2e" stays a name).
@@ -196,10 +200,11 @@ _DEFAULT = Decision(Access.AUTHENTICATED, None)
 
 
 class Policy:
-    """Ordered rules; :meth:`decide` gives one decision for a request."""
+    """Ordered rules; :meth:`evaluate` gives the verdict for a request."""
 
     def __init__(self, rules: Iterable[Rule] = ()) -> None:
         self.rules = tuple(rules)
+        self._cache: dict[tuple[str, str], Verdict] = {}
 
     def _first(self, method: str, path: str) -> Decision:
         for rule in self.rules:
@@ -209,12 +214,18 @@ class Policy:
 
     def evaluate(self, method: str, raw_path: str) -> Verdict:
         """The verdict for a request: the decision under every reading of its path."""
-        method = method.upper()
-        readings = path_readings(raw_path)
-        if len(readings) == 1:
-            (path,) = readings
-            return Verdict((self._first(method, path),))
-        return Verdict(tuple({self._first(method, p): None for p in sorted(readings)}))
+        key = (method, raw_path)
+        verdict = self._cache.get(key)
+        if verdict is None:
+            verdict = self._evaluate(method.upper(), raw_path)
+            if len(self._cache) >= _VERDICT_CACHE:
+                del self._cache[next(iter(self._cache))]
+            self._cache[key] = verdict
+        return verdict
+
+    def _evaluate(self, method: str, raw_path: str) -> Verdict:
+        readings = sorted(path_readings(raw_path))
+        return Verdict(tuple({self._first(method, p): None for p in readings}))
 
 
 @attrs.frozen(slots=True)

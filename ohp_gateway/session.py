@@ -10,9 +10,8 @@ from __future__ import annotations
 import binascii
 import json
 import os
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -45,9 +44,8 @@ _FIELDS = (
 )
 
 
-@attrs.frozen(slots=True)
-class Session:
-    """An opened, currently valid session."""
+class Session(NamedTuple):
+    """An opened, currently valid session (a named tuple: built on every request)."""
 
     subscriber: Subscriber
     last_seen: float
@@ -77,16 +75,25 @@ def _pack(subscriber: Subscriber, last_seen: float) -> bytes:
     return json.dumps(claims, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_decode_json = json.JSONDecoder().decode
+
+
 def _unpack(plaintext: bytes) -> tuple[Subscriber, float]:
     try:
-        c = json.loads(plaintext)
-        (sid_, name, email, org_id, org_name, tax_ids, roles, sid, auth_time, last_seen) = c
-        if not (isinstance(auth_time, (int, float)) and isinstance(last_seen, (int, float))):
+        (sub, name, email, org_id, org_name, tax_ids, roles, sid, auth_time, last_seen) = (
+            _decode_json(plaintext.decode())
+        )
+        if type(auth_time) not in _NUMBER or type(last_seen) not in _NUMBER:
             raise TypeError("times are not numbers")
-        values = (sid_, name, email, org_id, org_name, tuple(tax_ids), tuple(roles), sid)
+        subscriber = trusted_subscriber(
+            sub, name, email, org_id, org_name, tuple(tax_ids), tuple(roles), sid, auth_time
+        )
     except (ValueError, TypeError) as exc:
         raise MalformedSession(f"claims: {exc}") from None
-    return trusted_subscriber((*values, auth_time)), float(last_seen)
+    return subscriber, last_seen
+
+
+_NUMBER = (int, float)
 
 
 class SessionCodec:
