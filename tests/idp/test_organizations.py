@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import pytest
-
 import attrs
+import pytest
 
 from ohp_gateway.idp import audit, organizations, support, termination
 from ohp_gateway.idp.context import Actor, Context
