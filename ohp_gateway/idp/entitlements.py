@@ -12,60 +12,42 @@ from . import audit
 from .access import require_admin_of
 from .context import Actor, Context
 from .errors import ValidationError
-from .records import Subscriber, subscriber, subscriber_row
+from .records import Subscriber, own_tax_id, subscriber, subscriber_row
 from .store import Row, Tx
 from .taxids import parse_tax_id
 from .vocabulary import check_roles
 
+_INSERT_ROLE = "INSERT OR IGNORE INTO subscriber_roles (subscriber_id, role) VALUES (?, ?)"
+_DELETE_ROLE = "DELETE FROM subscriber_roles WHERE subscriber_id = ? AND role = ?"
+
 
 def add_roles(ctx: Context, actor: Actor, subscriber_id: str, roles: Sequence[str]) -> Subscriber:
-    wanted = check_roles(ctx.config, roles)
-    with ctx.store.write() as tx:
-        row = _target(tx, actor, subscriber_id)
-        tx.execute_many(
-            "INSERT OR IGNORE INTO subscriber_roles (subscriber_id, role) VALUES (?, ?)",
-            [(row["id"], role) for role in wanted],
-        )
-        audit.record(
-            tx, ctx.now(), actor.label, "roles.add", row["id"], actor.source, roles=list(wanted)
-        )
-        return subscriber(tx, row["id"])
+    return _change_roles(ctx, actor, subscriber_id, roles, "add")
 
 
 def remove_roles(
     ctx: Context, actor: Actor, subscriber_id: str, roles: Sequence[str]
 ) -> Subscriber:
-    unwanted = check_roles(ctx.config, roles)
-    with ctx.store.write() as tx:
-        row = _target(tx, actor, subscriber_id)
-        tx.execute_many(
-            "DELETE FROM subscriber_roles WHERE subscriber_id = ? AND role = ?",
-            [(row["id"], role) for role in unwanted],
-        )
-        audit.record(
-            tx,
-            ctx.now(),
-            actor.label,
-            "roles.remove",
-            row["id"],
-            actor.source,
-            roles=list(unwanted),
-        )
-        return subscriber(tx, row["id"])
+    return _change_roles(ctx, actor, subscriber_id, roles, "remove")
 
 
 def set_roles(ctx: Context, actor: Actor, subscriber_id: str, roles: Sequence[str]) -> Subscriber:
     """Replace the roles with exactly ``roles``."""
-    wanted = check_roles(ctx.config, roles)
+    return _change_roles(ctx, actor, subscriber_id, roles, "set")
+
+
+def _change_roles(
+    ctx: Context, actor: Actor, subscriber_id: str, roles: Sequence[str], how: str
+) -> Subscriber:
+    chosen = check_roles(ctx.config, roles)
     with ctx.store.write() as tx:
         row = _target(tx, actor, subscriber_id)
-        tx.execute("DELETE FROM subscriber_roles WHERE subscriber_id = ?", (row["id"],))
-        tx.execute_many(
-            "INSERT INTO subscriber_roles (subscriber_id, role) VALUES (?, ?)",
-            [(row["id"], role) for role in wanted],
-        )
+        if how == "set":
+            tx.execute("DELETE FROM subscriber_roles WHERE subscriber_id = ?", (row["id"],))
+        sql = _DELETE_ROLE if how == "remove" else _INSERT_ROLE
+        tx.execute_many(sql, [(row["id"], role) for role in chosen])
         audit.record(
-            tx, ctx.now(), actor.label, "roles.set", row["id"], actor.source, roles=list(wanted)
+            tx, ctx.now(), actor.label, f"roles.{how}", row["id"], actor.source, roles=list(chosen)
         )
         return subscriber(tx, row["id"])
 
@@ -93,7 +75,13 @@ def _affiliation(
     with ctx.store.write() as tx:
         row = _target(tx, actor, subscriber_id)
         for index, tax_id in enumerate(parsed):
-            tx.execute(sql, (row["id"], _own_tax_id(tx, row, tax_id.digits, index)))
+            tx.execute(
+                sql,
+                (
+                    row["id"],
+                    own_tax_id(tx, row["organization_id"], tax_id.digits, f"tax_ids[{index}]"),
+                ),
+            )
         audit.record(
             tx,
             ctx.now(),
@@ -104,16 +92,6 @@ def _affiliation(
             tax_ids=[t.masked for t in parsed],
         )
         return subscriber(tx, row["id"])
-
-
-def _own_tax_id(tx: Tx, row: Row, digits: str, index: int) -> int:
-    row_id = tx.scalar(
-        "SELECT id FROM tax_ids WHERE organization_id = ? AND digits = ? AND released_at IS NULL",
-        (row["organization_id"], digits),
-    )
-    if row_id is None:
-        raise ValidationError(f"tax_ids[{index}]", "is not a registered Tax ID of the organization")
-    return int(row_id)
 
 
 def _target(tx: Tx, actor: Actor, subscriber_id: str) -> Row:

@@ -14,7 +14,7 @@ from .errors import CodeRejected, Conflict, PermissionDenied, ValidationError
 from .mail import Message
 from .mailboxes import Email, check_professional_email, parse_email
 from .passwords import check_password
-from .records import Subscriber, subscriber, subscriber_row
+from .records import Subscriber, own_tax_id, subscriber, subscriber_row
 from .store import Tx
 from .taxids import parse_tax_id
 from .vocabulary import check_roles
@@ -110,19 +110,7 @@ def insert_subscriber(
 
 
 def _affiliation_ids(tx: Tx, organization_id: int, digits: tuple[str, ...]) -> list[int]:
-    ids: list[int] = []
-    for index, value in enumerate(digits):
-        row_id = tx.scalar(
-            "SELECT id FROM tax_ids WHERE organization_id = ? AND digits = ?"
-            " AND released_at IS NULL",
-            (organization_id, value),
-        )
-        if row_id is None:
-            raise ValidationError(
-                f"tax_ids[{index}]", "is not a registered Tax ID of the organization"
-            )
-        ids.append(int(row_id))
-    return ids
+    return [own_tax_id(tx, organization_id, d, f"tax_ids[{i}]") for i, d in enumerate(digits)]
 
 
 def _insert_row(tx: Tx, new: NewSubscriber, now: float) -> str:

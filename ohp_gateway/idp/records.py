@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from .errors import AdminContact, NotFound
+from .errors import AdminContact, NotFound, ValidationError
 from .store import Row, Tx
 from .taxids import TaxId, from_row
 
@@ -131,3 +131,14 @@ def admin_warnings(tx: Tx, organization_id: int) -> list[str]:
         f"organization {organization_id} has {count} active administrator(s); nominate and "
         "promote a second one in case the first is unavailable"
     ]
+
+
+def own_tax_id(tx: Tx, organization_id: int, digits: str, field: str) -> int:
+    """Row id of a live Tax ID of the organization; affiliations may only use these."""
+    row_id = tx.scalar(
+        "SELECT id FROM tax_ids WHERE organization_id = ? AND digits = ? AND released_at IS NULL",
+        (organization_id, digits),
+    )
+    if row_id is None:
+        raise ValidationError(field, "is not a registered Tax ID of the organization")
+    return int(row_id)
