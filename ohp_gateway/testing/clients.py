@@ -59,12 +59,15 @@ def login(
     config: ConfigLike = None,
     *,
     now: float | None = None,
-    domain: str = WERKZEUG_DOMAIN,
+    domain: str | None = None,
 ) -> Subscriber:
     """Sign ``client`` in as ``subscriber`` (default: :func:`make_subscriber`); return it.
 
-    ``config`` must hold the keys and ``site_id`` of the app's gateway. ``domain`` matters to
-    Werkzeug/Flask clients only: set it to the app's ``SERVER_NAME`` if it has one.
+    ``config`` must hold the keys and ``site_id`` of the app's gateway. ``domain`` is the host
+    the cookie belongs to, by default the one the client talks to (Werkzeug: ``localhost``;
+    httpx: its ``base_url``; requests: any host). Give it when the app has a ``SERVER_NAME``
+    or, for ``requests``, the server's host, so a cookie the gateway refreshes replaces this
+    one instead of being sent beside it (two different session cookies open as none).
     """
     kind = _kind(client)
     cfg = load_config(config)
@@ -72,26 +75,39 @@ def login(
         subscriber = make_subscriber(auth_time=time.time() if now is None else now)
     name, value = session_cookie(cfg, subscriber, now)
     if kind == "werkzeug":
-        client.set_cookie(name, value, domain=domain)
+        client.set_cookie(name, value, domain=domain or WERKZEUG_DOMAIN)
     elif kind == "django":
         client.cookies[name] = value
     else:  # httpx (and Starlette's TestClient) and requests share cookies.set
-        client.cookies.set(name, value)
+        client.cookies.set(name, value, domain=_jar_domain(client, kind, domain))
     return subscriber
 
 
-def logout(client: Any, config: ConfigLike = None, *, domain: str = WERKZEUG_DOMAIN) -> None:
+def logout(client: Any, config: ConfigLike = None, *, domain: str | None = None) -> None:
     """Remove the session cookie from ``client`` (what closing the browser does)."""
     kind = _kind(client)
     name = load_config(config).cookie_name or ""
     if kind == "werkzeug":
-        client.delete_cookie(name, domain=domain)
+        client.delete_cookie(name, domain=domain or WERKZEUG_DOMAIN)
     elif kind == "django":
         client.cookies.pop(name, None)
     elif kind == "httpx":
-        client.cookies.delete(name)
+        client.cookies.delete(name, domain=domain)
     else:
-        client.cookies.set(name, None)  # requests removes a cookie set to None
+        client.cookies.set(name, None, domain=domain)  # requests removes a cookie set to None
+
+
+def _jar_domain(client: Any, kind: str, domain: str | None) -> str:
+    """The domain an ``http.cookiejar`` files a host-only cookie from the client's host under."""
+    host = domain
+    if host is None and kind == "httpx":
+        host = client.base_url.host
+    if not host:
+        return ""  # sent to every host
+    # http.cookiejar.eff_request_host: a dotless host name is read as "<host>.local".
+    if "." not in host:
+        return host + ".local"
+    return host
 
 
 def _kind(client: Any) -> str:

@@ -18,25 +18,25 @@ from ohp_gateway.outcome import Forward, Request
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-Who = Callable[[str], str]
+# Cookie header -> (subscriber id or "anonymous", Set-Cookie values of a refreshed session)
+Who = Callable[[str], tuple[str, tuple[str, ...]]]
 
 
 def who_for(gateway: Gateway) -> Who:
-    """Cookie header -> subscriber id, or "anonymous"."""
-
-    def who(cookie_header: str) -> str:
+    def who(cookie_header: str) -> tuple[str, tuple[str, ...]]:
         outcome = gateway.handle(Request("GET", "/", headers={"cookie": cookie_header}))
         if isinstance(outcome, Forward) and outcome.subscriber is not None:
-            return outcome.subscriber.subscriber_id
-        return "anonymous"
+            return outcome.subscriber.subscriber_id, outcome.set_cookies
+        return "anonymous", ()
 
     return who
 
 
 def wsgi_app(who: Who) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [who(environ.get("HTTP_COOKIE", "")).encode()]
+        body, cookies = who(environ.get("HTTP_COOKIE", ""))
+        start_response("200 OK", [("Set-Cookie", c) for c in cookies])
+        return [body.encode()]
 
     return app
 
@@ -49,9 +49,10 @@ def asgi_app(who: Who) -> Callable[..., Any]:
             await send({"type": "lifespan.shutdown.complete"})
             return
         headers = dict(scope["headers"])
-        body = who(headers.get(b"cookie", b"").decode("latin-1")).encode()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": body})
+        body, cookies = who(headers.get(b"cookie", b"").decode("latin-1"))
+        set_cookies = [(b"set-cookie", c.encode()) for c in cookies]
+        await send({"type": "http.response.start", "status": 200, "headers": set_cookies})
+        await send({"type": "http.response.body", "body": body.encode()})
 
     return app
 
@@ -62,8 +63,9 @@ def flask_app(who: Who) -> Any:
     app = flask.Flask("whoami")
 
     @app.get("/")
-    def index() -> str:
-        return who(flask.request.headers.get("Cookie", ""))
+    def index() -> flask.Response:
+        body, cookies = who(flask.request.headers.get("Cookie", ""))
+        return flask.Response(body, headers=[("Set-Cookie", c) for c in cookies])
 
     return app
 
@@ -74,11 +76,13 @@ def http_server(who: Who) -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = who(self.headers.get("Cookie", "")).encode()
+            body, cookies = who(self.headers.get("Cookie", ""))
             self.send_response(200)
+            for cookie in cookies:
+                self.send_header("Set-Cookie", cookie)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(body.encode())
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -117,7 +121,12 @@ DJANGO_WHO: list[Who] = []  # the view's current answerer, set by the test
 def _django_view(request: Any) -> Any:
     from django.http import HttpResponse
 
-    return HttpResponse(DJANGO_WHO[-1](request.META.get("HTTP_COOKIE", "")))
+    body, cookies = DJANGO_WHO[-1](request.META.get("HTTP_COOKIE", ""))
+    response = HttpResponse(body)
+    for cookie in cookies:  # the engine's Set-Cookie, as the WSGI middleware would add it
+        name, _, rest = cookie.partition("=")
+        response.cookies[name] = rest.partition(";")[0]
+    return response
 
 
 def __getattr__(name: str) -> Any:

@@ -94,6 +94,9 @@ def django_client(who: apps.Who) -> Iterator[tuple[Any, Callable[[], str]]]:
         apps.DJANGO_WHO.pop()
 
 
+# A live server's host: requests cannot know it before the first request.
+HOSTS = {requests_session: "127.0.0.1"}
+
 CLIENTS = [
     pytest.param(flask_client, id="flask"),
     pytest.param(werkzeug_client, id="werkzeug"),
@@ -129,6 +132,23 @@ def test_login_signs_the_client_in(
         assert get() == "anonymous"
         assert login(client, subscriber, config, now=clock.now()) is subscriber
         assert get() == "S42"
+
+
+@pytest.mark.parametrize("open_client", CLIENTS)
+def test_a_session_the_gateway_refreshes_replaces_the_login_cookie(
+    open_client: ClientFactory, who: apps.Who, config: GatewayConfig, clock: FakeClock
+) -> None:
+    with open_client(who) as (client, get):
+        login(
+            client,
+            make_subscriber(clock=clock),
+            config,
+            now=clock.now(),
+            domain=HOSTS.get(open_client),
+        )
+        for _ in range(3):  # each step refreshes; the last would be idle without the refresh
+            clock.advance(config.idle_timeout - 1)
+            assert get() == "S1000001"
 
 
 @pytest.mark.parametrize("open_client", CLIENTS)
@@ -222,7 +242,7 @@ def test_session_cookie_for_another_site_does_not_open(
 ) -> None:
     other = make_config(site_id="other-site", keys=config.keys)
     _, value = session_cookie(other, make_subscriber(clock=clock), clock.now())
-    assert apps.who_for(Gateway(config, clock))(f"ohp_session={value}") == "anonymous"
+    assert apps.who_for(Gateway(config, clock))(f"ohp_session={value}")[0] == "anonymous"
 
 
 def test_session_cookie_reads_a_toml_config_file(tmp_path: Path, clock: FakeClock) -> None:
@@ -232,7 +252,7 @@ def test_session_cookie_reads_a_toml_config_file(tmp_path: Path, clock: FakeCloc
         f'site_id = "test-site"\nkeys = "{config.keyring.serialize()}"\nsecure_cookies = false\n'
     )
     name, value = session_cookie(str(path), make_subscriber(clock=clock), clock.now())
-    assert apps.who_for(Gateway(config, clock))(f"{name}={value}") == "S1000001"
+    assert apps.who_for(Gateway(config, clock))(f"{name}={value}")[0] == "S1000001"
 
 
 def test_session_cookie_reads_the_environment_without_a_config(
