@@ -160,17 +160,31 @@ def confirm_totp(ctx: Context, subscriber_id: str, code: str, source: str) -> li
 
 def step_up(ctx: Context, subscriber_id: str, code: str, source: str) -> Actor:
     """Check a TOTP (or unused recovery) code and return the administrator :class:`Actor`.
-    Call it after :func:`ohp_gateway.idp.signin.authenticate` succeeded."""
-    with ctx.store.write() as tx:
-        row = subscriber_row(tx, subscriber_id)
-        if not (row["is_admin"] and row["totp_confirmed"] and row["status"] == "active"):
-            raise CodeRejected("code", "no confirmed second factor for this administrator")
-        if "-" in code:
-            _use_recovery(tx, ctx.now(), row, code)
-        else:
-            _check_totp(ctx, tx, row, code)
-        audit.record(tx, ctx.now(), f"subscriber:{row['id']}", "admin.step_up", row["id"], source)
+    Call it after :func:`ohp_gateway.idp.signin.authenticate` succeeded. Failures are audited."""
+    try:
+        with ctx.store.write() as tx:
+            row = subscriber_row(tx, subscriber_id)
+            _second_factor(ctx, tx, row, code)
+            audit.record(
+                tx, ctx.now(), f"subscriber:{row['id']}", "admin.step_up", row["id"], source
+            )
+    except CodeRejected:
+        target = subscriber_id.strip().lower()[:64]
+        with ctx.store.write() as tx:
+            audit.record(
+                tx, ctx.now(), f"subscriber:{target}", "admin.step_up_failure", target, source
+            )
+        raise
     return Actor("admin", str(row["id"]), source, ctx.now())
+
+
+def _second_factor(ctx: Context, tx: Tx, row: Row, code: str) -> None:
+    if not (row["is_admin"] and row["totp_confirmed"] and row["status"] == "active"):
+        raise CodeRejected("code", "no confirmed second factor for this administrator")
+    if "-" in code:
+        _use_recovery(tx, ctx.now(), row, code)
+    else:
+        _check_totp(ctx, tx, row, code)
 
 
 def _check_totp(ctx: Context, tx: Tx, row: Row, code: str) -> None:

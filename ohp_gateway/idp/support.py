@@ -14,7 +14,7 @@ from .admins import apply_promotion
 from .context import Actor, Context
 from .errors import NotFound, ValidationError
 from .mailboxes import parse_email
-from .records import subscriber_row
+from .records import organization, subscriber_row
 from .taxids import parse_tax_id
 
 
@@ -133,13 +133,10 @@ def promote_on_request(ctx: Context, actor: Actor, form: PromotionRequest) -> li
     _check_request(form)
     with ctx.store.write() as tx:
         row = subscriber_row(tx, form.subscriber_id)
-        org = tx.one(
-            "SELECT name, address FROM organizations WHERE id = ?", (row["organization_id"],)
-        )
-        assert org is not None  # foreign key
+        org = organization(tx, int(row["organization_id"]))
         for field, given, stored in (
-            ("organization_name", form.organization_name, org["name"]),
-            ("organization_address", form.organization_address, org["address"]),
+            ("organization_name", form.organization_name, org.name),
+            ("organization_address", form.organization_address, org.address),
         ):
             if _squash(given) != _squash(stored):
                 raise ValidationError(field, f"does not match the organization of {row['id']}")

@@ -4,7 +4,7 @@ import attrs
 import pytest
 
 from ohp_gateway.clock import FakeClock
-from ohp_gateway.idp import admins, entitlements, nomination, support, termination, totp
+from ohp_gateway.idp import admins, audit, entitlements, nomination, support, termination, totp
 from ohp_gateway.idp.context import Actor, Context
 from ohp_gateway.idp.errors import CodeRejected, Conflict, PermissionDenied, ValidationError
 from ohp_gateway.idp.identity import StaticVerifier
@@ -127,3 +127,10 @@ def test_support_retrieves_admin_id_after_verification_questions(ctx: Context, o
     assert found == org.admin.id
     with pytest.raises(ValidationError):
         support.retrieve_admin_id(ctx, SUPPORT, "dana.reyes@evergreen.example", "206", "9999")
+
+
+def test_failed_second_factor_is_audited(ctx: Context, org: Org) -> None:
+    with pytest.raises(CodeRejected):
+        admins.step_up(ctx, org.admin.id, "000000", "10.9.8.7")
+    [entry] = audit.entries(ctx.store, action="admin.step_up_failure")
+    assert (entry.target, entry.source) == (org.admin.id, "10.9.8.7")
