@@ -95,7 +95,7 @@ def django_client(who: apps.Who) -> Iterator[tuple[Any, Callable[[], str]]]:
 
 
 # A live server's host: requests cannot know it before the first request.
-HOSTS = {requests_session: "127.0.0.1"}
+HOSTS: dict[ClientFactory, str] = {requests_session: "127.0.0.1"}
 
 CLIENTS = [
     pytest.param(flask_client, id="flask"),

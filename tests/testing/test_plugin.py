@@ -240,3 +240,30 @@ def test_loading_the_plugin_imports_none_of_the_toolkit() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['ohp_gateway.testing.plugin']"
+
+
+def test_ohp_login_works_in_an_async_test_with_httpx(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+        import httpx
+        import pytest
+        from ohp_gateway import current_subscriber
+        from ohp_gateway.asgi import GatewayMiddleware
+
+        async def app(scope, receive, send):
+            name = current_subscriber(scope).name.encode()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": name})
+
+        @pytest.mark.anyio
+        @pytest.mark.ohp_subscriber(name="Ana Ruiz")
+        async def test_async(ohp_config, ohp_clock, ohp_login):
+            transport = httpx.ASGITransport(app=GatewayMiddleware(app, ohp_config, ohp_clock))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                assert (await c.get("/")).status_code == 302
+                ohp_login(c)
+                assert (await c.get("/")).text == "Ana Ruiz"
+        """,
+    )
+    result.assert_outcomes(passed=1)

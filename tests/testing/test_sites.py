@@ -118,6 +118,43 @@ def create_app(config=None, clock=None):
     return app
 """
 
+DJANGO_SITE = '''
+import django
+from django.conf import settings
+
+settings.configure(
+    ALLOWED_HOSTS=["localhost"],
+    ROOT_URLCONF=__name__,
+    SECRET_KEY="test-only",
+    MIDDLEWARE=[],
+    INSTALLED_APPS=[],
+)
+django.setup()
+
+from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
+from django.urls import path
+
+from ohp_gateway import current_subscriber
+from ohp_gateway.wsgi import GatewayMiddleware
+
+
+def home(request):
+    s = current_subscriber(request.environ)
+    return HttpResponse(f"Hello {s.name}: {', '.join(s.tax_ids)} / {', '.join(s.roles)}")
+
+
+def claims(request):
+    return HttpResponse("claims")
+
+
+urlpatterns = [path("", home), path("claims/", claims)]
+
+
+def create_app(config=None, clock=None):
+    return GatewayMiddleware(get_wsgi_application(), config, clock=clock)
+'''
+
 RULES = '[{"path": "/claims/", "roles_any": ["Billing"]}]'
 
 CONFTESTS = {
@@ -160,12 +197,22 @@ def client(ohp_config, ohp_clock):
 """,
 }
 
-SITES = {"flask": FLASK_SITE, "fastapi": FASTAPI_SITE}
+# Django's test client calls Django's handler, not the WSGI app: test through the middleware
+# with a Werkzeug client, as docs/testing.md recommends.
+CONFTESTS["django"] = CONFTESTS["flask"].replace(
+    "create_app(ohp_config, clock=ohp_clock).test_client()",
+    "Client(create_app(ohp_config, clock=ohp_clock))",
+).replace("import pytest", "import pytest\nfrom werkzeug.test import Client")
+
+SITES = {"flask": FLASK_SITE, "fastapi": FASTAPI_SITE, "django": DJANGO_SITE}
 
 
-@pytest.mark.parametrize("framework", ["flask", "fastapi"])
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
 def test_site_suite_passes_with_the_plugin(pytester: pytest.Pytester, framework: str) -> None:
     pytester.makepyfile(site_app=SITES[framework], test_site=SITE_TESTS)
     pytester.makeconftest(CONFTESTS[framework])
-    result = pytester.runpytest(*INNER_ARGS)
+    if framework == "django":  # settings are process-wide: give Django its own process
+        result = pytester.runpytest_subprocess(*INNER_ARGS)
+    else:
+        result = pytester.runpytest(*INNER_ARGS)
     result.assert_outcomes(passed=7)
