@@ -16,6 +16,7 @@ from .config import GatewayConfig, load_config
 from .errors import CookieTooLarge, InvalidSession, MalformedSession, RevokedSession
 from .headers import IdentityHeaders, is_identity_header, normalise_prefix
 from .identity import Subscriber
+from .oidc import OIDCClient, SignInFailed
 from .outcome import Forward, Headers, Outcome, Reply, Request
 from .policy import Policy, Verdict, normalise_path
 from .redirects import InvalidReturnTo, validate_return_to
@@ -27,6 +28,8 @@ __all__ = ["Gateway"]
 log = logging.getLogger("ohp_gateway")
 
 CACHE_SIZE = 4096  # recently opened cookies; expiry and revocation still checked on each hit
+MAX_BODY = 64 * 1024  # a back-channel logout token is a few hundred bytes
+_NETWORK_ENDPOINTS = frozenset({"/login", "/callback", "/logout", "/backchannel-logout"})
 
 
 class _Entry:
@@ -71,6 +74,8 @@ class Gateway:
             "; Secure" if cfg.secure_cookies else ""
         )
         self._endpoint = cfg.endpoint_prefix.lower()
+        self.oidc = OIDCClient(cfg, self.clock) if cfg.issuer else None
+        self.state_cookie = "__Host-ohp_oidc" if cfg.secure_cookies else "ohp_oidc"
         self._cache: dict[str, _Entry] = {}
         self._endpoints: dict[str, tuple[frozenset[str], Callable[[Request, float], Reply]]] = {
             "/login": (frozenset({"GET", "HEAD"}), self._login),
@@ -79,8 +84,8 @@ class Gateway:
             "/auth": (frozenset({"GET", "HEAD", "POST"}), self._forward_auth),
             "/health": (frozenset({"GET", "HEAD"}), self._health),
             "/jwks.json": (frozenset({"GET", "HEAD"}), self._jwks),
-            "/callback": (frozenset({"GET"}), self._not_available),
-            "/backchannel-logout": (frozenset({"POST"}), self._not_available),
+            "/callback": (frozenset({"GET"}), self._callback),
+            "/backchannel-logout": (frozenset({"POST"}), self._backchannel_logout),
         }
 
     # -- the public entry point -----------------------------------------------------------
@@ -95,6 +100,26 @@ class Gateway:
                 return self._dispatch(request, normalised[len(self._endpoint) :], now)
         verdict = self.policy.evaluate(request.method, path)
         return self._decide(request, request.method, path, request.query, verdict, now)
+
+    def _endpoint_name(self, request: Request) -> str | None:
+        path = request.path
+        if path[: len(self._endpoint)].lower() != self._endpoint and not _odd(path):
+            return None
+        normalised = normalise_path(path)
+        if normalised.startswith(self._endpoint + "/"):
+            return normalised[len(self._endpoint) :]
+        return None
+
+    def needs_body(self, request: Request) -> bool:
+        """True when the adapter must read the body (at most MAX_BODY bytes) into ``body``."""
+        return request.method == "POST" and self._endpoint_name(request) == "/backchannel-logout"
+
+    def may_block(self, request: Request) -> bool:
+        """True when handling ``request`` may wait on the network (an ASGI adapter should
+        then run :meth:`handle` in a thread)."""
+        if self.config.revocation != "memory":
+            return True
+        return self.oidc is not None and self._endpoint_name(request) in _NETWORK_ENDPOINTS
 
     def is_identity_header(self, name: str) -> bool:
         """True for any spelling of a header the gateway owns (strip it on the way in)."""
@@ -239,37 +264,102 @@ class Gateway:
         values = parse_qs(request.query, keep_blank_values=True).get(name)
         return values[0] if values else None
 
-    def _login(self, request: Request, now: float) -> Reply:
+    def _return_to(self, request: Request) -> str | Reply:
         try:
-            validate_return_to(self._query(request, "return_to"))
+            return validate_return_to(self._query(request, "return_to"))
         except InvalidReturnTo as exc:
             return Reply.json(
                 400, {"error": "invalid_request", "field": "return_to", "message": exc.reason}
             )
-        return Reply.json(
-            501,
-            {
-                "error": "not_implemented",
-                "message": (
-                    "sign-in is not configured: set issuer and client_id "
-                    "to an OpenID Connect provider"
-                    if self.config.issuer is None
-                    else "OpenID Connect sign-in is not available in this version of ohp_gateway"
-                ),
-            },
+
+    def _state_cookie(self, value: str, max_age: int) -> tuple[str, str]:
+        secure = "; Secure" if self.config.secure_cookies else ""
+        return (
+            "Set-Cookie",
+            f"{self.state_cookie}={value}; Path=/; HttpOnly; SameSite=Lax{secure}; "
+            f"Max-Age={max_age}",
         )
 
-    def _logout(self, request: Request, now: float) -> Reply:
-        try:
-            target = validate_return_to(self._query(request, "return_to"))
-        except InvalidReturnTo as exc:
-            return Reply.json(
-                400, {"error": "invalid_request", "field": "return_to", "message": exc.reason}
+    def _redirect_uri(self, request: Request) -> str:
+        return f"{request.origin}{self.config.endpoint_prefix}/callback"
+
+    def _login(self, request: Request, now: float) -> Reply:
+        return_to = self._return_to(request)
+        if isinstance(return_to, Reply):
+            return return_to
+        if self.oidc is None:
+            message = (
+                "sign-in is not configured: set issuer and client_id to an OpenID Connect provider"
             )
+            return Reply.json(501, {"error": "not_implemented", "message": message})
+        if self._open(request, now) is not None:  # signed in already
+            return Reply.redirect(return_to)
+        try:
+            url, state = self.oidc.begin(self._redirect_uri(request), return_to)
+        except SignInFailed as exc:
+            return self._sign_in_failed(exc)
+        return Reply.redirect(url, (self._state_cookie(state, 600),))
+
+    def _callback(self, request: Request, now: float) -> Reply:
+        if self.oidc is None:
+            return Reply.json(501, {"error": "not_implemented", "message": "no issuer"})
+        clear = (self._state_cookie("", 0),)
+        error = self._query(request, "error")
+        if error is not None:
+            detail = self._query(request, "error_description") or error
+            return Reply.page(401, "Sign-in did not complete", detail[:200], clear)
+        try:
+            login = self.oidc.load_state(
+                _cookie(request, self.state_cookie), self._query(request, "state")
+            )
+            code = self._query(request, "code")
+            if not code:
+                raise SignInFailed("the identity provider sent no code")
+            subscriber = self.oidc.finish(login, code, self._redirect_uri(request))
+            _, value = self.seal(subscriber, now)
+        except (SignInFailed, CookieTooLarge) as exc:
+            return self._sign_in_failed(exc, clear)
+        log.info("signed in: subscriber %s", subscriber.subscriber_id)
+        return Reply.redirect(login.return_to, (("Set-Cookie", self.set_cookie(value)), *clear))
+
+    def _sign_in_failed(self, exc: Exception, headers: Headers = ()) -> Reply:
+        log.info("sign-in failed: %s", exc)
+        status = exc.status_hint if isinstance(exc, SignInFailed) else 502
+        login = self._login_url("/")
+        return Reply.page(status, "Sign-in failed", f"{exc} Start again at {login}", headers)
+
+    def _logout(self, request: Request, now: float) -> Reply:
+        target = self._return_to(request)
+        if isinstance(target, Reply):
+            return target
         opened = self._open(request, now)
         if opened is not None:
             self.revoke(opened[0].subscriber.session_id)
+        if self.oidc is not None:
+            target = self.oidc.end_session_url(request.origin + target) or target
         return Reply.redirect(target, (("Set-Cookie", self.clear_cookie()),))
+
+    def _backchannel_logout(self, request: Request, now: float) -> Reply:
+        if self.oidc is None:
+            return Reply.json(501, {"error": "not_implemented", "message": "no issuer"})
+        from urllib.parse import parse_qs
+
+        form = parse_qs(request.body[:MAX_BODY].decode("latin-1"))
+        token = form.get("logout_token", [""])[0]
+        if not token:
+            return Reply.json(
+                400,
+                {"error": "invalid_request", "field": "logout_token", "message": "missing"},
+            )
+        try:
+            sid = self.oidc.logout_sid(token)
+        except SignInFailed as exc:
+            return Reply.json(
+                400, {"error": "invalid_request", "field": "logout_token", "message": exc.reason}
+            )
+        self.revoke(sid)
+        log.info("back-channel logout: session ended")
+        return Reply(200, (("Cache-Control", "no-store"),))
 
     def _session_info(self, request: Request, now: float) -> Reply:
         opened = self._open(request, now)  # never refreshes: polling is not activity
@@ -320,14 +410,13 @@ class Gateway:
             )
         return Reply.json(200, self.signer.jwks)
 
-    def _not_available(self, request: Request, now: float) -> Reply:
-        return Reply.json(
-            501,
-            {
-                "error": "not_implemented",
-                "message": "OpenID Connect is not available in this version",
-            },
-        )
+
+def _cookie(request: Request, name: str) -> str | None:
+    for item in request.headers.get("cookie", "").split(";"):
+        key, sep, value = item.strip().partition("=")
+        if sep and key == name:
+            return value
+    return None
 
 
 def _odd(path: str) -> bool:

@@ -24,12 +24,18 @@ class Request:
     ``path`` is the path as received (still percent-encoded), without the query string.
     """
 
+    @property
+    def origin(self) -> str:
+        """``scheme://host`` as the client addressed this site."""
+        return f"{self.scheme}://{self.host or self.headers.get('host', '')}"
+
     method: str
     path: str
     query: str = ""
     headers: Mapping[str, str] = attrs.field(factory=dict)
     scheme: str = "https"
     host: str = ""
+    body: bytes = b""  # read by adapters only when ``Gateway.needs_body`` says so
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name, default)
