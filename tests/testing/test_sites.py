@@ -118,7 +118,7 @@ def create_app(config=None, clock=None):
     return app
 """
 
-DJANGO_SITE = '''
+DJANGO_SITE = """
 import django
 from django.conf import settings
 
@@ -153,7 +153,7 @@ urlpatterns = [path("", home), path("claims/", claims)]
 
 def create_app(config=None, clock=None):
     return GatewayMiddleware(get_wsgi_application(), config, clock=clock)
-'''
+"""
 
 RULES = '[{"path": "/claims/", "roles_any": ["Billing"]}]'
 
@@ -199,10 +199,22 @@ def client(ohp_config, ohp_clock):
 
 # Django's test client calls Django's handler, not the WSGI app: test through the middleware
 # with a Werkzeug client, as docs/testing.md recommends.
-CONFTESTS["django"] = CONFTESTS["flask"].replace(
-    "create_app(ohp_config, clock=ohp_clock).test_client()",
-    "Client(create_app(ohp_config, clock=ohp_clock))",
-).replace("import pytest", "import pytest\nfrom werkzeug.test import Client")
+CONFTESTS["django"] = f"""
+import pytest
+from werkzeug.test import Client
+from ohp_gateway.testing import make_config
+from site_app import create_app
+
+
+@pytest.fixture
+def ohp_config():
+    return make_config(rules={RULES})
+
+
+@pytest.fixture
+def client(ohp_config, ohp_clock):
+    return Client(create_app(ohp_config, clock=ohp_clock))
+"""
 
 SITES = {"flask": FLASK_SITE, "fastapi": FASTAPI_SITE, "django": DJANGO_SITE}
 
