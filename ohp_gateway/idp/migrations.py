@@ -127,5 +127,28 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 """
 
+# Sign-in sessions at the identity provider, and the sites each one visited (for
+# back-channel logout). The browser holds an opaque token; only its digest is stored.
+V2 = """
+CREATE TABLE idp_sessions (
+    sid TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+    auth_time REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    second_factor_at REAL,
+    source TEXT NOT NULL DEFAULT '',
+    ended_at REAL,
+    end_reason TEXT
+);
+CREATE INDEX idp_sessions_live ON idp_sessions(subscriber_id) WHERE ended_at IS NULL;
+CREATE TABLE session_sites (
+    sid TEXT NOT NULL REFERENCES idp_sessions(sid),
+    client_id TEXT NOT NULL,
+    first_at REAL NOT NULL,
+    PRIMARY KEY (sid, client_id)
+);
+"""
+
 #: MIGRATIONS[n] upgrades a database at user_version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (V1,)
+MIGRATIONS: tuple[str, ...] = (V1, V2)
