@@ -134,8 +134,8 @@ class Rule:
 
     def __attrs_post_init__(self) -> None:
         canon = _canonical(self.path)
-        object.__setattr__(self, "_prefix", canon.endswith("/") and canon != "/")
-        object.__setattr__(self, "_match", canon.rstrip("/") or "/")
+        object.__setattr__(self, "_prefix", canon.endswith("/"))  # "/" covers every path
+        object.__setattr__(self, "_match", canon.rstrip("/"))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], key: str = "rules[0]") -> Rule:
@@ -186,7 +186,7 @@ class Rule:
             return False
         if self._prefix:
             return path == self._match or path.startswith(self._match + "/")
-        return path == self._match or path == self._match + "/"
+        return path == (self._match or "/") or path == self._match + "/"
 
     def permits(self, subscriber: Subscriber) -> bool:
         if self.roles_any and not any(r in subscriber.roles for r in self.roles_any):

@@ -69,6 +69,11 @@ def test_exact_rule_matches_path_with_or_without_trailing_slash() -> None:
     assert not rule.matches("GET", "/report/x") and not rule.matches("GET", "/reports")
 
 
+def test_root_rule_covers_every_path() -> None:
+    rule = Rule.from_mapping({"path": "/", "public": True})
+    assert all(rule.matches("GET", p) for p in ("/", "/x", "/a/b/"))
+
+
 def test_prefix_rule_does_not_match_a_longer_name() -> None:
     assert not ADMIN.matches("GET", "/administrator")
 
