@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,7 @@ from ohp_gateway.config import GatewayConfig  # noqa: E402
 from ohp_gateway.gateway import Gateway  # noqa: E402
 from ohp_gateway.identity import Subscriber  # noqa: E402
 from ohp_gateway.keys import Keyring  # noqa: E402
+from ohp_gateway.testing import make_subscriber  # noqa: E402
 
 KEYS = Keyring.generate("examples1")
 BIN = Path(sys.executable).parent
@@ -70,20 +72,10 @@ def site_toml(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_site_toml(tmp_path_factory.mktemp("site") / "gateway.toml")
 
 
-def subscriber(**overrides: object) -> Subscriber:
-    values: dict[str, object] = {
-        "subscriber_id": "S3000001",
-        "name": "Jane Doe",
-        "email": "jane.doe@valleyclinic.example",
-        "organization_id": "ORG-9",
-        "organization_name": "Valley Clinic",
-        "tax_ids": ("91-1234567", "91-7654321"),
-        "roles": ("Clinician",),
-        "session_id": "sid-examples",
-        "auth_time": time.time(),
-    }
-    values.update(overrides)
-    return Subscriber(**values)  # type: ignore[arg-type]
+def subscriber(**overrides: Any) -> Subscriber:
+    """Jane, a clinician of two Tax IDs and no billing role, signed in just now."""
+    values = {"roles": ("Clinician",), "tax_ids": ("91-1234567", "91-7654321"), **overrides}
+    return make_subscriber(**values)
 
 
 def session_cookie(toml: Path, who: Subscriber) -> str:
