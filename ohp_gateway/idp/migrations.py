@@ -150,5 +150,61 @@ CREATE TABLE session_sites (
 );
 """
 
+# The OpenID Connect provider: signing keys (rotated; retired public keys stay published until
+# the tokens they signed expire), authorization codes and access tokens (stored as digests),
+# and the outbox of back-channel logout deliveries with their retry schedule.
+V3 = """
+CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    private_pem BLOB NOT NULL,
+    encrypted INTEGER NOT NULL,
+    public_jwk TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    retired_at REAL,
+    publish_until REAL
+);
+CREATE TABLE authorization_codes (
+    code_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    code_challenge TEXT NOT NULL,
+    nonce TEXT,
+    scope TEXT NOT NULL,
+    sid TEXT NOT NULL REFERENCES idp_sessions(sid),
+    subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+    auth_time REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    used_at REAL
+);
+CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    code_hash TEXT NOT NULL REFERENCES authorization_codes(code_hash),
+    client_id TEXT NOT NULL,
+    subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+    sid TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    issued_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    revoked_at REAL
+);
+CREATE INDEX access_tokens_code ON access_tokens(code_hash);
+CREATE TABLE backchannel_deliveries (
+    id INTEGER PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    subscriber_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    last_error TEXT,
+    created_at REAL NOT NULL,
+    delivered_at REAL,
+    abandoned_at REAL
+);
+CREATE INDEX backchannel_due ON backchannel_deliveries(next_attempt_at)
+    WHERE delivered_at IS NULL AND abandoned_at IS NULL;
+"""
+
 #: MIGRATIONS[n] upgrades a database at user_version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)

@@ -138,3 +138,10 @@ def check_client_secret(ctx: Context, client_id: str, secret: str) -> Site | Non
     if not secrets.compare_digest(row["client_secret_hash"], digest(secret)):
         return None
     return _site(row)
+
+
+def find_client(ctx: Context, client_id: str) -> Site | None:
+    """The site registered with this OpenID Connect ``client_id``, else None."""
+    with ctx.store.read() as tx:
+        row = tx.one("SELECT * FROM sites WHERE client_id = ?", (client_id,))
+    return None if row is None else _site(row)
