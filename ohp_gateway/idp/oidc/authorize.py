@@ -6,7 +6,7 @@ After that, errors go back to the site as ``error=`` with ``state`` and ``iss`` 
 
 Re-authentication (``prompt=login``, ``max_age``): the browser is sent to the sign-in page
 with a ``next`` URL that no longer asks for it but carries ``ohp_reauth=<time>``: a session
-that started at or after that time is fresh enough, so the flow cannot loop.
+that started after that time is fresh enough, so the flow cannot loop.
 """
 
 from __future__ import annotations
@@ -33,8 +33,20 @@ __all__ = ["authorize"]
 LoginUrl = Callable[[str], str]
 REAUTH = "ohp_reauth"
 _CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")  # base64url of a SHA-256 digest, no padding
-_SINGLE = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
-           "code_challenge", "code_challenge_method", "prompt", "max_age", REAUTH)  # fmt: skip
+_SINGLE = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "max_age",
+    REAUTH,
+)
+_SECONDS = re.compile(r"\d{1,12}(\.\d{1,3})?")
 _PROMPTS = frozenset({"none", "login", "consent", "select_account"})
 
 
@@ -145,8 +157,8 @@ def _prompts(values: MultiDict[str, str]) -> set[str]:
 
 def _not_before(values: MultiDict[str, str], prompts: set[str], now: float) -> float:
     """The earliest ``auth_time`` acceptable for this request."""
-    if REAUTH in values:
-        return _number(values[REAUTH], REAUTH)
+    if REAUTH in values:  # strictly after the moment re-authentication was asked for
+        return _number(values[REAUTH], REAUTH) + 0.001
     if prompts & {"login", "select_account"}:
         return math.inf
     if "max_age" in values:
@@ -155,7 +167,7 @@ def _not_before(values: MultiDict[str, str], prompts: set[str], now: float) -> f
 
 
 def _number(value: str, name: str) -> float:
-    if not value.isdigit() or len(value) > 12:
+    if not _SECONDS.fullmatch(value):
         raise _Refused("invalid_request", f"{name} must be a non-negative number of seconds")
     return float(value)
 
@@ -166,7 +178,7 @@ def _to_login(
     dropped = {"prompt", "max_age", REAUTH} if reauth_at is not None else set()
     query = [(k, v) for k, v in values.items(multi=True) if k not in dropped]
     if reauth_at is not None:
-        query.append((REAUTH, str(int(reauth_at))))
+        query.append((REAUTH, f"{reauth_at:.3f}"))
     next_url = f"{request.script_root}{request.path}?{urlencode(query)}"
     return Response(
         status=302, headers={"Location": login_url(next_url), "Cache-Control": "no-store"}

@@ -86,9 +86,16 @@ class Courier:
             (client_id, sid, subscriber_id, reason, now, now),
         )
         audit.record(
-            tx, now, "system:idp", "oidc.backchannel.queue", subscriber_id, "",
-            client_id=client_id, sid=_mask(sid), reason=reason,
-        )  # fmt: skip
+            tx,
+            now,
+            "system:idp",
+            "oidc.backchannel.queue",
+            subscriber_id,
+            "",
+            client_id=client_id,
+            sid=_mask(sid),
+            reason=reason,
+        )
         return 1
 
     def process_logout_events(self) -> None:
@@ -181,9 +188,17 @@ class Courier:
             log.warning("back-channel logout to %s failed: %s", item.client_id, error)
         action = "oidc.backchannel.delivered" if error is None else "oidc.backchannel.failed"
         audit.record(
-            tx, now, "system:idp", action, item.subscriber_id, "",
-            client_id=item.client_id, sid=_mask(item.sid), attempts=attempts, error=error,
-        )  # fmt: skip
+            tx,
+            now,
+            "system:idp",
+            action,
+            item.subscriber_id,
+            "",
+            client_id=item.client_id,
+            sid=_mask(item.sid),
+            attempts=attempts,
+            error=error,
+        )
 
     # -- support --------------------------------------------------------------------------
 

@@ -75,9 +75,15 @@ def issue_code(ctx: Context, grant: CodeGrant, source: str) -> str:
             ),
         )
         audit.record(
-            tx, now, f"subscriber:{grant.subscriber_id}", "oidc.authorize", grant.subscriber_id,
-            source, client_id=grant.client_id, scope=grant.scope,
-        )  # fmt: skip
+            tx,
+            now,
+            f"subscriber:{grant.subscriber_id}",
+            "oidc.authorize",
+            grant.subscriber_id,
+            source,
+            client_id=grant.client_id,
+            scope=grant.scope,
+        )
     return code
 
 

@@ -53,9 +53,14 @@ class Logout:
     def _clear_cookie(self, request: Request, response: Response) -> None:
         secure = self.session_cookie.startswith(("__Host-", "__Secure-")) or request.is_secure
         response.set_cookie(
-            self.session_cookie, "", max_age=0, path="/", secure=secure, httponly=True,
+            self.session_cookie,
+            "",
+            max_age=0,
+            path="/",
+            secure=secure,
+            httponly=True,
             samesite="Lax",
-        )  # fmt: skip
+        )
 
 
 @attrs.frozen
@@ -72,11 +77,15 @@ def _target(logout: Logout, values: MultiDict[str, str]) -> str | _Refusal | Non
     if uri is None:
         return None
     if client is None:
-        return _Refusal("You are signed out. The site did not identify itself, so we cannot "
-                        "send you back to it.")  # fmt: skip
+        return _Refusal(
+            "You are signed out. The site did not identify itself, so we cannot "
+            "send you back to it."
+        )
     if uri not in client.post_logout_redirect_uris:
-        return _Refusal(f"You are signed out. {client.name!r} asked to return to an address it "
-                        "has not registered, so we did not follow it.")  # fmt: skip
+        return _Refusal(
+            f"You are signed out. {client.name!r} asked to return to an address it "
+            "has not registered, so we did not follow it."
+        )
     return uri
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import attrs
 import pytest
-from werkzeug.test import Client
+from werkzeug.test import Client, TestResponse
 from werkzeug.wrappers import Request, Response
 
 from ohp_gateway.idp import sessions, sites
@@ -16,6 +18,9 @@ from ohp_gateway.idp.oidc import OidcProvider
 from ohp_gateway.idp.sessions import IdpSession
 
 from ..conftest import Org, add_member
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ISSUER = "https://idp.example"
 COOKIE = "__Host-ohp_idp"
@@ -62,35 +67,64 @@ def login_url(next_url: str) -> str:
     return "/login?" + urlencode({"next": next_url})
 
 
-class Browser:
-    """Drives the provider like the web app does: a session (or none) per request."""
+def wsgi_app(provider: OidcProvider, session: IdpSession | None = None) -> WSGIApplication:
+    """The provider behind a minimal app, as the web app wires it (404 for other paths)."""
 
-    def __init__(self, provider: OidcProvider, session: IdpSession | None = None) -> None:
-        self.provider = provider
-        self.session = session
-
-    def get(self, path: str, **args: str) -> Response:
-        target = f"{path}?{urlencode(args)}" if args else path
-        return self.call(Client(_app(self)).get(target))
-
-    def call(self, response: object) -> Response:
-        assert isinstance(response, Response)
-        return response
-
-
-def _app(browser: Browser):  # type: ignore[no-untyped-def]
-    def app(environ, start_response):  # type: ignore[no-untyped-def]
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        response = browser.provider.handle(request, browser.session, login_url)
-        if response is None:
-            response = Response("not found", 404)
+        response = provider.handle(request, session, login_url) or Response("not found", 404)
         return response(environ, start_response)
 
     return app
 
 
-def wsgi_app(provider: OidcProvider, session: IdpSession | None = None):  # type: ignore[no-untyped-def]
-    return _app(Browser(provider, session))
+def client(provider: OidcProvider, session: IdpSession | None = None) -> Client:
+    return Client(wsgi_app(provider, session))
+
+
+def authorize_args(site: Registered, challenge: str, **overrides: str | None) -> dict[str, str]:
+    args: dict[str, str | None] = {
+        "response_type": "code",
+        "client_id": site.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": "openid profile email",
+        "state": "st-123",
+        "nonce": "n-456",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **overrides,
+    }
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def get_code(
+    provider: OidcProvider, session: IdpSession, site: Registered, **overrides: str | None
+) -> tuple[str, str]:
+    """Run /authorize with a live session; returns (code, verifier)."""
+    verifier, challenge = pkce()
+    response = client(provider, session).get(
+        "/authorize", query_string=authorize_args(site, challenge, **overrides)
+    )
+    assert response.status_code == 302, response.text
+    return query_of(response.headers["Location"])["code"], verifier
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {raw}"}
+
+
+def exchange(
+    provider: OidcProvider, site: Registered, code: str, verifier: str, **form: str
+) -> TestResponse:
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "code_verifier": verifier,
+        **form,
+    }
+    return client(provider).post("/token", data=data, headers=basic(site.client_id, site.secret))
 
 
 def query_of(location: str) -> dict[str, str]:
