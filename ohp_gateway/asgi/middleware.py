@@ -30,8 +30,19 @@ POLICY_VIOLATION = 1008  # RFC 6455 7.4.1: the close code for "not allowed"
 MAX_NAP = 60.0
 
 
+_NAMES: dict[str, bytes] = {}
+
+
 def _encode(headers: Headers) -> RawHeaders:
-    return [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers]
+    """ASGI form of the engine's headers (names are few: their bytes are kept)."""
+    names = _NAMES
+    out = []
+    for name, value in headers:
+        encoded = names.get(name)
+        if encoded is None:
+            encoded = names[name] = name.lower().encode("latin-1")
+        out.append((encoded, value.encode("latin-1")))
+    return out
 
 
 class GatewayMiddleware:

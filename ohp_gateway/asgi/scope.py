@@ -59,28 +59,30 @@ class ScopeHeaders(Mapping[str, str]):
     def __init__(self, headers: RawHeaders) -> None:
         self._headers = headers
 
-    def _values(self, name: str) -> list[str]:
+    def get(self, name: str, default: str = "") -> str:  # type: ignore[override]
         key = _encoded(name)
-        return [v.decode("latin-1") for k, v in self._headers if k == key]
+        found: bytes | None = None
+        for k, v in self._headers:
+            if k == key:
+                # RFC 9110 5.3 joins repeated fields with ", "; RFC 9113 8.2.3 cookies with "; ".
+                found = v if found is None else found + _SEPARATOR.get(key, b", ") + v
+        return default if found is None else found.decode("latin-1")
 
     def __getitem__(self, name: str) -> str:
-        values = self._values(name)
-        if not values:
+        value = self.get(name, _MISSING)
+        if value is _MISSING:
             raise KeyError(name)
-        # RFC 9110 5.3 joins repeated fields with commas; RFC 9113 8.2.3 joins cookies with "; ".
-        return ("; " if name.lower() == "cookie" else ", ").join(values)
-
-    def get(self, name: str, default: str = "") -> str:  # type: ignore[override]
-        try:
-            return self[name]
-        except KeyError:
-            return default
+        return value
 
     def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys(k.decode("latin-1") for k, _ in self._headers))
 
     def __len__(self) -> int:
         return len({k for k, _ in self._headers})
+
+
+_SEPARATOR = {b"cookie": b"; "}
+_MISSING = "\0missing"
 
 
 def request_path(scope: Scope) -> str:

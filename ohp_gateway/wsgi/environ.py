@@ -44,6 +44,10 @@ def strip_identity_headers(environ: WSGIEnvironment, prefix: str) -> None:
     ``header_map = "dangerous"``, merge them), so no spelling of ours may survive.
     """
     marker = "HTTP_" + prefix.upper().replace("-", "_")
+    # One pass over all keys at once: most requests carry none of ours, and a gunicorn
+    # environ has 25-30 keys, so this is several times cheaper than testing each key.
+    if "\0" + marker not in "\0" + "\0".join(environ).upper().replace("-", "_"):
+        return
     width = len(marker)
     doomed = [k for k in environ if k[:width].upper().replace("-", "_") == marker]
     for key in doomed:
