@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 2 refused, 1 unexpected)."""
     args = build_parser(DEFAULT_DB).parse_args(argv)
     db = args.db or os.environ.get("OHP_IDP_DB") or DEFAULT_DB
+    if args.command == "serve":
+        return _serve(db, args)
     ctx = open_context(db)
     try:
         result = HANDLERS[args.command](ctx, args)
@@ -48,6 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx.store.close()
     _print(result)
     return 0
+
+
+def _serve(db: str, args: argparse.Namespace) -> int:
+    """Each gunicorn worker opens the database itself; the master never does."""
+    from .web.serve import serve
+
+    return serve(
+        db,
+        listen=args.listen,
+        issuer=args.issuer,
+        secure_cookies=not args.insecure_cookies,
+        workers=args.workers,
+        support_operators=args.support_operator,
+    )
 
 
 def _print(result: object) -> None:

@@ -42,6 +42,7 @@ def build_parser(default_db: str) -> argparse.ArgumentParser:
         _release,
         _sites,
         _audit,
+        _serve,
     ):
         add(commands)
     return parser
@@ -165,3 +166,22 @@ def _audit(commands: Commands) -> None:
     p.add_argument("--target")
     p.add_argument("--action")
     p.add_argument("--limit", type=int, default=50)
+
+
+def _serve(commands: Commands) -> None:
+    p = commands.add_parser("serve", help="run the web pages (and OpenID Connect) under gunicorn")
+    p.add_argument("--listen", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.add_argument("--issuer", metavar="URL", help="serve OpenID Connect with this issuer URL")
+    p.add_argument(
+        "--insecure-cookies",
+        action="store_true",
+        help="plain cookie names without Secure (local http only, never in production)",
+    )
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    p.add_argument(
+        "--support-operator",
+        action="append",
+        default=[],
+        metavar="SUBSCRIBER_ID",
+        help="Subscriber ID of a support desk operator, an administrator (repeatable)",
+    )
