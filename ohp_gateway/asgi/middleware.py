@@ -13,10 +13,12 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
+import attrs
+
 from .. import SUBSCRIBER_KEY
 from ..clock import Clock
 from ..config import GatewayConfig
-from ..gateway import Gateway
+from ..gateway import MAX_BODY, Gateway
 from ..outcome import Forward, Headers, Reply
 from .scope import RawHeaders, request_from_scope, strip_identity_headers
 from .types import ASGIApp, Message, Receive, Scope, Send
@@ -75,7 +77,14 @@ class GatewayMiddleware:
             await self.app(scope, receive, send)
             return
         headers = strip_identity_headers(scope.get("headers", ()), self._prefix)
-        outcome = self.gateway.handle(request_from_scope(scope, headers))
+        request = request_from_scope(scope, headers)
+        if kind == "http" and self.gateway.needs_body(request):
+            request = attrs.evolve(request, body=await _read_body(receive))
+        if self.gateway.may_block(request):  # OpenID Connect or Redis: keep the loop free
+            loop = asyncio.get_running_loop()
+            outcome = await loop.run_in_executor(None, self.gateway.handle, request)
+        else:
+            outcome = self.gateway.handle(request)
         if isinstance(outcome, Reply):
             if kind == "http":
                 await _send_reply(send, outcome, head=scope.get("method") == "HEAD")
@@ -101,6 +110,19 @@ class GatewayMiddleware:
             await self.app(scope, guard.receive, guard.send)
         finally:
             guard.stop()
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The request body for an endpoint that needs one, at most ``MAX_BODY`` bytes."""
+    body = b""
+    while len(body) <= MAX_BODY:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            break
+    return body[:MAX_BODY]
 
 
 def _with_cookies(send: Send, cookies: RawHeaders) -> Send:

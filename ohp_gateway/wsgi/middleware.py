@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
+import attrs
+
 from .. import SUBSCRIBER_KEY
 from ..clock import Clock
 from ..config import GatewayConfig
-from ..gateway import Gateway
+from ..gateway import MAX_BODY, Gateway
 from ..outcome import Reply
 from .environ import environ_key, request_from_environ, strip_identity_headers
 
@@ -55,7 +57,10 @@ class GatewayMiddleware:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         strip_identity_headers(environ, self._prefix)
-        outcome = self.gateway.handle(request_from_environ(environ))
+        request = request_from_environ(environ)
+        if self.gateway.needs_body(request):
+            request = attrs.evolve(request, body=_read_body(environ))
+        outcome = self.gateway.handle(request)
         if isinstance(outcome, Reply):
             return self._reply(environ, outcome, start_response)
         for name, value in outcome.headers:
@@ -71,6 +76,16 @@ class GatewayMiddleware:
         headers = [*reply.headers, ("Content-Length", str(len(reply.body)))]
         start_response(_status_line(reply.status), headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
+
+
+def _read_body(environ: WSGIEnvironment) -> bytes:
+    """The request body for an endpoint that needs one, at most ``MAX_BODY`` bytes."""
+    try:
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+    except ValueError:
+        return b""
+    data: bytes = environ["wsgi.input"].read(length) if length > 0 else b""
+    return data
 
 
 def _with_cookies(start_response: StartResponse, cookies: tuple[str, ...]) -> StartResponse:
