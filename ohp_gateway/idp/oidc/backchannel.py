@@ -168,7 +168,8 @@ class Courier:
         except requests.RequestException as exc:
             return f"{type(exc).__name__}: {str(exc)[:200]}"
         if response.status_code != 200:
-            return f"HTTP {response.status_code}"
+            detail = " ".join(response.text[:200].split())
+            return f"HTTP {response.status_code}" + (f": {detail}" if detail else "")
         return None
 
     def _record(self, tx: Tx, now: float, item: _Due, error: str | None) -> None:

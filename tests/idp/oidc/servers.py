@@ -3,12 +3,15 @@ can be down, so back-channel logout and sign-in cross real sockets."""
 
 from __future__ import annotations
 
+import html
+import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
+import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -96,3 +99,44 @@ class Recorder:
         response: Any = Response("", status)
         result: Iterable[bytes] = response(environ, start_response)
         return result
+
+
+@contextmanager
+def real_idp(ctx: Context) -> Iterator[tuple[str, OidcProvider]]:
+    """``ohp_gateway.idp.create_app`` (pages + provider) over HTTP; yields (issuer, provider)."""
+    from ohp_gateway.idp import create_app
+
+    holder = Swappable()
+    with serve(holder) as url:
+        app = create_app(ctx, issuer=url, secure_cookies=False)
+        holder.app = app
+        provider = app.web.provider
+        assert isinstance(provider, OidcProvider)
+        yield url, provider
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def sign_in_through_pages(
+    http: requests.Session, issuer: str, authorize_url: str, subscriber_id: str, password: str
+) -> str:
+    """A browser at the IdP: /authorize, the real /login form, back to /authorize; returns
+    the redirect (to the site's callback) that carries the code."""
+    first = http.get(authorize_url, allow_redirects=False, timeout=10)
+    assert first.status_code == 302 and "/login" in first.headers["Location"], first.text
+    form = http.get(urljoin(issuer, first.headers["Location"]), timeout=10)
+    match = _CSRF.search(form.text)
+    assert match is not None, form.text
+    next_url = parse_qs(urlsplit(first.headers["Location"]).query)["next"][0]
+    fields = {
+        "subscriber_id": subscriber_id,
+        "password": password,
+        "csrf_token": html.unescape(match.group(1)),
+        "next": next_url,
+    }
+    signed_in = http.post(f"{issuer}/login", data=fields, allow_redirects=False, timeout=10)
+    assert signed_in.status_code in (200, 302, 303), signed_in.text
+    back = http.get(urljoin(issuer, next_url), allow_redirects=False, timeout=10)
+    assert back.status_code == 302, back.text
+    return str(back.headers["Location"])
