@@ -261,6 +261,16 @@ def _audit(ctx: Context, args: argparse.Namespace) -> object:
     ]
 
 
+def _rotate_signing_key(ctx: Context, args: argparse.Namespace) -> object:
+    from .access import require_support
+    from .oidc.keys import rotate_signing_key
+
+    who = actor(ctx, args)
+    require_support(who)
+    secret = os.environ.get("OHP_IDP_SIGNING_KEY_SECRET") or None
+    return {"kid": rotate_signing_key(ctx, who, secret), "encrypted": secret is not None}
+
+
 HANDLERS: dict[str, Handler] = {
     "init": _init,
     "register-org": _register,
@@ -277,6 +287,7 @@ HANDLERS: dict[str, Handler] = {
     "release-tax-id": _release,
     "sites": _sites,
     "audit": _audit,
+    "rotate-signing-key": _rotate_signing_key,
 }
 
 

@@ -43,6 +43,7 @@ def build_parser(default_db: str) -> argparse.ArgumentParser:
         _sites,
         _audit,
         _serve,
+        _rotate_signing_key,
     ):
         add(commands)
     return parser
@@ -184,4 +185,11 @@ def _serve(commands: Commands) -> None:
         default=[],
         metavar="SUBSCRIBER_ID",
         help="Subscriber ID of a support desk operator, an administrator (repeatable)",
+    )
+
+
+def _rotate_signing_key(commands: Commands) -> None:
+    commands.add_parser(
+        "rotate-signing-key",
+        help="sign ID tokens with a new key; old public keys stay published until tokens expire",
     )

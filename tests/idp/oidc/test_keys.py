@@ -98,3 +98,16 @@ def test_without_a_secret_the_key_is_stored_as_plain_pem(
         row = tx.one("SELECT private_pem, encrypted FROM signing_keys")
     assert row is not None and row["encrypted"] == 0
     assert bytes(row["private_pem"]).startswith(b"-----BEGIN PRIVATE KEY-----")
+
+
+def test_cli_rotates_the_signing_key(
+    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ohp_gateway.idp import cli
+
+    db = str(tmp_path / "idp.sqlite3")
+    before = active_key(ctx).kid
+    assert cli.main(["--db", db, "--operator", "ops", "rotate-signing-key"]) == 0
+    kid = json.loads(capsys.readouterr().out)["kid"]
+    assert kid != before
+    assert [e.actor for e in audit.entries(ctx.store, action="oidc.key.rotate")] == ["support:ops"]
