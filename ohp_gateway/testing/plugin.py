@@ -41,10 +41,16 @@ def ohp_config() -> GatewayConfig:
 
 @pytest.fixture
 def ohp_clock() -> FakeClock:
-    """A ``FakeClock``; hand it to the app's ``GatewayMiddleware(..., clock=ohp_clock)``."""
+    """A ``FakeClock``; hand it to the app's ``GatewayMiddleware(..., clock=ohp_clock)``.
+
+    It starts at the wall clock's current second, so cookies sealed on it also open at an app
+    that runs on the real clock; only an app given this clock sees it :meth:`advance`.
+    """
+    import time
+
     from ..clock import FakeClock
 
-    return FakeClock()
+    return FakeClock(start=int(time.time()))
 
 
 @pytest.fixture

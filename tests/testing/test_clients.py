@@ -84,12 +84,13 @@ def requests_session(who: apps.Who) -> Iterator[tuple[Any, Callable[[], str]]]:
 @contextmanager
 def django_client(who: apps.Who) -> Iterator[tuple[Any, Callable[[], str]]]:
     apps.django_configured()
-    from django.test import Client
+    from django.test import Client, override_settings
 
     apps.DJANGO_WHO.append(who)
     try:
-        client = Client()
-        yield client, lambda: client.get("/").content.decode()
+        with override_settings(ROOT_URLCONF=apps.__name__, ALLOWED_HOSTS=["testserver"]):
+            client = Client()
+            yield client, lambda: client.get("/").content.decode()
     finally:
         apps.DJANGO_WHO.pop()
 

@@ -267,3 +267,23 @@ def test_ohp_login_works_in_an_async_test_with_httpx(pytester: pytest.Pytester) 
         """,
     )
     result.assert_outcomes(passed=1)
+
+
+def test_ohp_login_also_opens_at_an_app_on_the_real_clock(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+        from werkzeug.test import Client
+        from ohp_gateway.wsgi import GatewayMiddleware
+
+        def app(environ, start_response):
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        def test_real_clock(ohp_config, ohp_login):
+            client = Client(GatewayMiddleware(app, ohp_config))  # no clock: the wall clock
+            ohp_login(client)
+            assert client.get("/").status_code == 200
+        """,
+    )
+    result.assert_outcomes(passed=1)
