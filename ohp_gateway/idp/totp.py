@@ -35,6 +35,8 @@ def match_step(secret: str, code: str, now: float, window: int) -> int | None:
     """The time step ``code`` belongs to within ``window`` steps of now, else None."""
     current = int(now // STEP)
     candidate = code.strip().replace(" ", "")
+    if not (candidate.isascii() and candidate.isdigit()):
+        return None  # compare_digest refuses non-ASCII text; such a code is wrong anyway
     for step in range(current - window, current + window + 1):
         if hmac.compare_digest(code_at(secret, step), candidate):
             return step

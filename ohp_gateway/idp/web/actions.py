@@ -21,17 +21,17 @@ def run(page: Page, form: Form, title: str, perform: Perform, intro: str = "") -
     if page.request.method == "GET":
         return show(page, form, title, prefill(page, form), intro=intro)
     values = page.form
-    errors = required(form, values)
+    errors, status = required(form, values), 400
     if not errors:
         try:
             outcome = perform(values)
         except IdpError as error:
-            errors = from_error(form, error)
+            errors, status = from_error(form, error), error.http_status
         else:
             if isinstance(outcome, Response):
                 return outcome
             return show(page, form, title, MultiDict(), notices=outcome, intro=intro)
-    return show(page, form, title, values, errors, intro=intro)
+    return show(page, form, title, values, errors, intro=intro, status=status)
 
 
 def show(
@@ -42,10 +42,11 @@ def show(
     errors: Errors | None = None,
     notices: list[str] | None = None,
     intro: str = "",
+    status: int = 400,
 ) -> Response:
     return page.render(
         "form.html",
-        400 if errors else 200,
+        status if errors else 200,
         title=title,
         form=form,
         values=values,
