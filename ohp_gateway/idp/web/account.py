@@ -48,21 +48,16 @@ FORGOT = Form(
     ),
     "Send reset e-mail",
 )
+_NEW_PASSWORD = (
+    Field("new_password", "New password", "password", _CHOOSING_HINT, autocomplete="new-password"),
+    Field("new_password_confirm", "Confirm new password", "password", autocomplete="new-password"),
+)
 RESET = Form(
     "reset",
     "/reset",
     (
         Field("token", "Reset token", hint="From the password reset e-mail."),
-        Field(
-            "new_password",
-            "New password",
-            "password",
-            _CHOOSING_HINT,
-            autocomplete="new-password",
-        ),
-        Field(
-            "new_password_confirm", "Confirm new password", "password", autocomplete="new-password"
-        ),
+        *_NEW_PASSWORD,
     ),
     "Set new password",
     aliases={"code": "token"},
@@ -75,16 +70,7 @@ PASSWORD = Form(
     "/profile/password",
     (
         Field("current_password", "Current password", "password", autocomplete="current-password"),
-        Field(
-            "new_password",
-            "New password",
-            "password",
-            _CHOOSING_HINT,
-            autocomplete="new-password",
-        ),
-        Field(
-            "new_password_confirm", "Confirm new password", "password", autocomplete="new-password"
-        ),
+        *_NEW_PASSWORD,
     ),
     "Change password",
 )
