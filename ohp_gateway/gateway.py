@@ -17,7 +17,7 @@ from .errors import CookieTooLarge, InvalidSession, MalformedSession, RevokedSes
 from .headers import IdentityHeaders, is_identity_header, normalise_prefix
 from .identity import Subscriber
 from .oidc import OIDCClient, SignInFailed
-from .outcome import Forward, Headers, Outcome, Reply, Request
+from .outcome import Forward, Headers, Outcome, RawHeaders, Reply, Request
 from .policy import Policy, Verdict, normalise_path
 from .redirects import InvalidReturnTo, validate_return_to
 from .revocation import RevocationStore, open_store
@@ -35,12 +35,13 @@ _NETWORK_ENDPOINTS = frozenset({"/login", "/callback", "/logout", "/backchannel-
 class _Entry:
     """A cache entry: an opened cookie, its headers, and the current assertion."""
 
-    __slots__ = ("assertion", "assertion_exp", "headers", "last_seen", "subscriber")
+    __slots__ = ("assertion", "assertion_exp", "headers", "last_seen", "raw", "subscriber")
 
     def __init__(self, subscriber: Subscriber, last_seen: float, headers: Headers) -> None:
         self.subscriber = subscriber
         self.last_seen = last_seen
         self.headers = headers
+        self.raw = _raw(headers)  # encoded once per cookie, for ASGI
         self.assertion = ""
         self.assertion_exp = 0.0
 
@@ -181,9 +182,7 @@ class Gateway:
             return None
         return entry, session
 
-    def _identity(
-        self, entry: _Entry, session: Session, passive: bool, now: float
-    ) -> tuple[Session, Headers, tuple[str, ...]]:
+    def _identity(self, entry: _Entry, session: Session, passive: bool, now: float) -> Forward:
         cookies: tuple[str, ...] = ()
         if not passive and now - session.last_seen >= self.config.refresh_interval:
             try:
@@ -193,12 +192,16 @@ class Gateway:
             else:
                 session = self.codec.check(entry.subscriber, now, now)
                 cookies = (self.set_cookie(value),)
-        headers = (*entry.headers, self.identity_headers.expires(session.expires_at))
+        expires_at = session.expires_at
+        headers = (*entry.headers, self.identity_headers.expires(expires_at))
+        raw = (*entry.raw, self.identity_headers.expires_raw(expires_at))
         if self.signer is not None:
             if entry.assertion_exp - now < 30:
                 entry.assertion, entry.assertion_exp = self.signer.sign(entry.subscriber, now)
-            headers += (self.identity_headers.assertion(entry.assertion),)
-        return session, headers, cookies
+            assertion = self.identity_headers.assertion(entry.assertion)
+            headers += (assertion,)
+            raw += _raw((assertion,))
+        return Forward(entry.subscriber, headers, cookies, session, raw)
 
     # -- decisions ------------------------------------------------------------------------
 
@@ -213,8 +216,7 @@ class Gateway:
             return self._forbidden(request, subscriber)
         if opened is None:
             return Forward(None, (), self._stale_cookie(request))
-        session, headers, cookies = self._identity(*opened, verdict.passive, now)
-        return Forward(session.subscriber, headers, cookies, session)
+        return self._identity(*opened, verdict.passive, now)
 
     def _stale_cookie(self, request: Request) -> tuple[str, ...]:
         """Clear a session cookie that no longer opens, so the browser stops sending it."""
@@ -409,6 +411,10 @@ class Gateway:
                 404, {"error": "not_found", "message": "no assertion_key is configured"}
             )
         return Reply.json(200, self.signer.jwks)
+
+
+def _raw(headers: Headers) -> RawHeaders:
+    return tuple((n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers)
 
 
 def _cookie(request: Request, name: str) -> str | None:

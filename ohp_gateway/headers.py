@@ -41,7 +41,7 @@ def is_identity_header(name: str, normalised_prefix: str) -> bool:
 class IdentityHeaders:
     """Builds the headers injected for a subscriber, with a fixed prefix."""
 
-    __slots__ = ("names",)
+    __slots__ = ("_expires_raw", "names")
 
     def __init__(self, prefix: str = "X-OHP-") -> None:
         self.names = {
@@ -58,6 +58,7 @@ class IdentityHeaders:
                 ("assertion", "Assertion"),
             )
         }
+        self._expires_raw = self.names["expires"].lower().encode("latin-1")
 
     def build(self, subscriber: Subscriber) -> list[tuple[str, str]]:
         """The identity headers, without the per-request expiry and assertion."""
@@ -75,6 +76,10 @@ class IdentityHeaders:
 
     def expires(self, when: float) -> tuple[str, str]:
         return (self.names["expires"], str(int(when)))
+
+    def expires_raw(self, when: float) -> tuple[bytes, bytes]:
+        """The same, as lowercase latin-1 bytes for ASGI."""
+        return (self._expires_raw, b"%d" % when)
 
     def assertion(self, token: str) -> tuple[str, str]:
         return (self.names["assertion"], token)

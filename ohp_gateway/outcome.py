@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import attrs
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .identity import Subscriber
 from .session import Session
@@ -15,44 +14,48 @@ from .session import Session
 __all__ = ["Forward", "Outcome", "Reply", "Request"]
 
 Headers = tuple[tuple[str, str], ...]
+RawHeaders = tuple[tuple[bytes, bytes], ...]
+_EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
-@attrs.frozen(slots=True)
-class Request:
+class Request(NamedTuple):
     """What the engine needs of a request. ``headers`` is keyed by lowercase name.
 
     ``path`` is the path as received (still percent-encoded), without the query string.
+    An immutable named tuple: one is built for every request, so it must be cheap.
     """
+
+    method: str
+    path: str
+    query: str = ""
+    headers: Mapping[str, str] = _EMPTY
+    scheme: str = "https"
+    host: str = ""
+    body: bytes = b""  # read by adapters only when ``Gateway.needs_body`` says so
 
     @property
     def origin(self) -> str:
         """``scheme://host`` as the client addressed this site."""
         return f"{self.scheme}://{self.host or self.headers.get('host', '')}"
 
-    method: str
-    path: str
-    query: str = ""
-    headers: Mapping[str, str] = attrs.field(factory=dict)
-    scheme: str = "https"
-    host: str = ""
-    body: bytes = b""  # read by adapters only when ``Gateway.needs_body`` says so
-
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name, default)
 
 
-@attrs.frozen(slots=True)
-class Forward:
-    """Pass the request on to the app, with these identity headers and cookies."""
+class Forward(NamedTuple):
+    """Pass the request on to the app, with these identity headers and cookies.
+
+    ``raw_headers`` are the same identity headers as lowercase latin-1 bytes, ready for ASGI.
+    """
 
     subscriber: Subscriber | None
     headers: Headers = ()
     set_cookies: tuple[str, ...] = ()
     session: Session | None = None
+    raw_headers: RawHeaders = ()
 
 
-@attrs.frozen(slots=True)
-class Reply:
+class Reply(NamedTuple):
     """Answer the request here; the app never sees it."""
 
     status: int

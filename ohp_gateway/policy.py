@@ -228,19 +228,32 @@ class Policy:
         return Verdict(tuple({self._first(method, p): None for p in readings}))
 
 
-@attrs.frozen(slots=True)
 class Verdict:
-    """All decisions that apply to a request; each must allow it."""
+    """All decisions that apply to a request; each must allow it. Computed once per path."""
 
-    decisions: tuple[Decision, ...]
+    __slots__ = ("_checks", "decisions", "passive", "public")
 
-    @property
-    def public(self) -> bool:
-        return all(d.access is Access.PUBLIC for d in self.decisions)
-
-    @property
-    def passive(self) -> bool:
-        return any(d.access is Access.PASSIVE for d in self.decisions)
+    def __init__(self, decisions: tuple[Decision, ...]) -> None:
+        self.decisions = decisions
+        self.public = all(d.access is Access.PUBLIC for d in decisions)
+        self.passive = any(d.access is Access.PASSIVE for d in decisions)
+        # Rules that look at roles or Tax IDs; the rest only need a subscriber.
+        self._checks = tuple(
+            d.rule for d in decisions if d.access is not Access.PUBLIC and d.rule is not None
+        )
 
     def allows(self, subscriber: Subscriber | None) -> bool:
-        return all(d.allows(subscriber) for d in self.decisions)
+        if self.public:
+            return True
+        if subscriber is None:
+            return False
+        return all(rule.permits(subscriber) for rule in self._checks)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Verdict) and other.decisions == self.decisions
+
+    def __hash__(self) -> int:
+        return hash(self.decisions)
+
+    def __repr__(self) -> str:
+        return f"Verdict(decisions={self.decisions!r})"

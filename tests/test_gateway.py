@@ -5,7 +5,7 @@ from pathlib import Path
 
 import jwt
 import pytest
-from conftest import START, build_subscriber
+from core_support import START, build_subscriber
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 

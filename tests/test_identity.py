@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from conftest import build_subscriber
+from core_support import build_subscriber
 
 from ohp_gateway.identity import Subscriber, mask_email, mask_tax_id
 

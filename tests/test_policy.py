@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from conftest import build_subscriber
+from core_support import build_subscriber
 from hypothesis import given
 from hypothesis import strategies as st
 

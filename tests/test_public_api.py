@@ -17,7 +17,7 @@ def test_public_names_are_pinned() -> None:
 
 
 def test_current_subscriber_reads_environ_or_scope() -> None:
-    from conftest import build_subscriber
+    from core_support import build_subscriber
 
     who = build_subscriber()
     assert ohp_gateway.current_subscriber({"ohp.subscriber": who}) is who

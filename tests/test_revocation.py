@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import START, build_subscriber
+from core_support import START, build_subscriber
 
 from ohp_gateway.clock import FakeClock
 from ohp_gateway.config import GatewayConfig

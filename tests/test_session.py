@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import START, build_subscriber
+from core_support import START, build_subscriber
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

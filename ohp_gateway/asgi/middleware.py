@@ -13,8 +13,6 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
-import attrs
-
 from .. import SUBSCRIBER_KEY
 from ..clock import Clock
 from ..config import GatewayConfig
@@ -79,7 +77,7 @@ class GatewayMiddleware:
         headers = strip_identity_headers(scope.get("headers", ()), self._prefix)
         request = request_from_scope(scope, headers)
         if kind == "http" and self.gateway.needs_body(request):
-            request = attrs.evolve(request, body=await _read_body(receive))
+            request = request._replace(body=await _read_body(receive))
         if self.gateway.may_block(request):  # OpenID Connect or Redis: keep the loop free
             loop = asyncio.get_running_loop()
             outcome = await loop.run_in_executor(None, self.gateway.handle, request)
@@ -91,7 +89,7 @@ class GatewayMiddleware:
             else:
                 await _deny_websocket(scope, receive, send, outcome)
             return
-        headers += _encode(outcome.headers)
+        headers += outcome.raw_headers
         scope = {**scope, "headers": headers, SUBSCRIBER_KEY: outcome.subscriber}
         cookies = [(b"set-cookie", c.encode("latin-1")) for c in outcome.set_cookies]
         if kind == "websocket":

@@ -98,13 +98,11 @@ def request_path(scope: Scope) -> str:
 
 def request_from_scope(scope: Scope, headers: RawHeaders) -> Request:
     """The engine's view of an ``http`` or ``websocket`` scope with the given headers."""
-    view = ScopeHeaders(headers)
-    server = scope.get("server")
     return Request(
         scope.get("method", "GET"),
         request_path(scope),
         scope.get("query_string", b"").decode("latin-1"),
-        view,
+        ScopeHeaders(headers),
         scope.get("scheme", "http"),
-        view.get("host") or (str(server[0]) if server else ""),
+        # host: left to Request.origin, which reads the Host header only when it is needed
     )

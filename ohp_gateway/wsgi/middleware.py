@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-import attrs
-
 from .. import SUBSCRIBER_KEY
 from ..clock import Clock
 from ..config import GatewayConfig
@@ -59,7 +57,7 @@ class GatewayMiddleware:
         strip_identity_headers(environ, self._prefix)
         request = request_from_environ(environ)
         if self.gateway.needs_body(request):
-            request = attrs.evolve(request, body=_read_body(environ))
+            request = request._replace(body=_read_body(environ))
         outcome = self.gateway.handle(request)
         if isinstance(outcome, Reply):
             return self._reply(environ, outcome, start_response)

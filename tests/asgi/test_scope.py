@@ -73,4 +73,4 @@ def test_request_from_scope_reads_websocket_as_get() -> None:
     scope = {"type": "websocket", "path": "/ws", "query_string": b"a=1", "scheme": "wss"}
     request = request_from_scope(scope, [(b"host", b"site.example")])
     assert (request.method, request.path, request.query) == ("GET", "/ws", "a=1")
-    assert (request.scheme, request.host) == ("wss", "site.example")
+    assert request.origin == "wss://site.example"

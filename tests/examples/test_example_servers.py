@@ -12,7 +12,7 @@ import http.client
 from pathlib import Path
 
 import pytest
-from conftest import SERVERS, session_cookie, subscriber
+from example_support import SERVERS, session_cookie, subscriber
 
 Response = tuple[int, dict[str, str], str]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import werkzeug.test
-from conftest import session_cookie, subscriber
+from example_support import session_cookie, subscriber
 
 Get = Callable[[str, list[tuple[str, str]]], tuple[int, dict[str, str], str]]
 
