@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse
 from examples import site
 from ohp_gateway import GatewayConfig, current_subscriber
 from ohp_gateway.asgi import GatewayMiddleware
+from ohp_gateway.clock import Clock
 
 
-def create_app(config: GatewayConfig | str | None = None) -> FastAPI:
+def create_app(config: GatewayConfig | str | None = None, clock: Clock | None = None) -> FastAPI:
     app = FastAPI()
-    app.add_middleware(GatewayMiddleware, config=config)
+    app.add_middleware(GatewayMiddleware, config=config, clock=clock)
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> str:

@@ -10,10 +10,11 @@ from flask import Flask, request
 
 from examples import site
 from ohp_gateway import GatewayConfig, current_subscriber
+from ohp_gateway.clock import Clock
 from ohp_gateway.wsgi import GatewayMiddleware
 
 
-def create_app(config: GatewayConfig | str | None = None) -> Flask:
+def create_app(config: GatewayConfig | str | None = None, clock: Clock | None = None) -> Flask:
     app = Flask(__name__)
 
     @app.get("/")
@@ -28,5 +29,5 @@ def create_app(config: GatewayConfig | str | None = None) -> Flask:
     def public() -> str:
         return site.public(current_subscriber(request.environ), request.headers.items())
 
-    app.wsgi_app = GatewayMiddleware(app.wsgi_app, config)  # type: ignore[method-assign]
+    app.wsgi_app = GatewayMiddleware(app.wsgi_app, config, clock)  # type: ignore[method-assign]
     return app

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from examples import site
 from ohp_gateway import GatewayConfig, Subscriber, current_subscriber
 from ohp_gateway.asgi import GatewayMiddleware
+from ohp_gateway.clock import Clock
 
 Page = Callable[[Subscriber | None, list[tuple[str, str]]], str]
 
@@ -28,10 +29,12 @@ def _view(page: Page) -> Callable[[Request], HTMLResponse]:
     return view
 
 
-def create_app(config: GatewayConfig | str | None = None) -> Starlette:
+def create_app(config: GatewayConfig | str | None = None, clock: Clock | None = None) -> Starlette:
     routes = [
         Route("/", _view(site.home)),
         Route("/claims/", _view(site.claims)),
         Route("/public/", _view(site.public)),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(GatewayMiddleware, config=config)])
+    return Starlette(
+        routes=routes, middleware=[Middleware(GatewayMiddleware, config=config, clock=clock)]
+    )
