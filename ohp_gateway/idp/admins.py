@@ -160,22 +160,43 @@ def confirm_totp(ctx: Context, subscriber_id: str, code: str, source: str) -> li
 
 def step_up(ctx: Context, subscriber_id: str, code: str, source: str) -> Actor:
     """Check a TOTP (or unused recovery) code and return the administrator :class:`Actor`.
-    Call it after :func:`ohp_gateway.idp.signin.authenticate` succeeded. Failures are audited."""
+    Call it after :func:`ohp_gateway.idp.signin.authenticate` succeeded. Failures are audited;
+    ``lockout_threshold`` consecutive wrong codes lock the account for ``lockout_seconds``
+    (a six-digit code with a +-1 step window must not be guessable by brute force)."""
+    now = ctx.now()
     try:
         with ctx.store.write() as tx:
             row = subscriber_row(tx, subscriber_id)
+            if row["locked_until"] > now:
+                raise CodeRejected(
+                    "code", "too many wrong codes: wait 10 minutes and sign in again"
+                )
             _second_factor(ctx, tx, row, code)
-            audit.record(
-                tx, ctx.now(), f"subscriber:{row['id']}", "admin.step_up", row["id"], source
+            tx.execute(
+                "UPDATE subscribers SET second_factor_failures = 0 WHERE id = ?", (row["id"],)
             )
+            audit.record(tx, now, f"subscriber:{row['id']}", "admin.step_up", row["id"], source)
     except CodeRejected:
-        target = subscriber_id.strip().lower()[:64]
-        with ctx.store.write() as tx:
-            audit.record(
-                tx, ctx.now(), f"subscriber:{target}", "admin.step_up_failure", target, source
-            )
+        _count_second_factor_failure(ctx, subscriber_id.strip().lower()[:64], source)
         raise
-    return Actor("admin", str(row["id"]), source, ctx.now())
+    return Actor("admin", str(row["id"]), source, now)
+
+
+def _count_second_factor_failure(ctx: Context, target: str, source: str) -> None:
+    now, cfg = ctx.now(), ctx.config
+    with ctx.store.write() as tx:
+        audit.record(tx, now, f"subscriber:{target}", "admin.step_up_failure", target, source)
+        failures = tx.scalar(
+            "UPDATE subscribers SET second_factor_failures = second_factor_failures + 1"
+            " WHERE id = ? RETURNING second_factor_failures",
+            (target,),
+        )
+        if failures is not None and int(failures) >= cfg.lockout_threshold:
+            tx.execute(
+                "UPDATE subscribers SET second_factor_failures = 0, locked_until = ? WHERE id = ?",
+                (now + cfg.lockout_seconds, target),
+            )
+            audit.record(tx, now, "system:idp", "admin.step_up_lockout", target, source)
 
 
 def _second_factor(ctx: Context, tx: Tx, row: Row, code: str) -> None:

@@ -206,5 +206,11 @@ CREATE INDEX backchannel_due ON backchannel_deliveries(next_attempt_at)
     WHERE delivered_at IS NULL AND abandoned_at IS NULL;
 """
 
+# Consecutive wrong second-factor codes, counted apart from password failures: a correct
+# password resets those, and must not give an attacker fresh guesses at the code.
+V4 = """
+ALTER TABLE subscribers ADD COLUMN second_factor_failures INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: MIGRATIONS[n] upgrades a database at user_version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
