@@ -55,3 +55,6 @@ class IdpConfig:
     totp_issuer: str = "OneHealthPort community"
     #: Accept TOTP codes from one step before and after (RFC 6238 section 5.2).
     totp_window: int = 1
+    #: The IdP's public base URL (``https://idp.example``). When set, the password reset
+    #: e-mail carries a ready link to ``{public_url}/reset?token=...`` besides the token.
+    public_url: str | None = None

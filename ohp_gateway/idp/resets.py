@@ -6,6 +6,8 @@ Administrator and there are no other Administrators ... contact OneHealthPort Su
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from . import audit, codes, tokens
 from .access import require_admin_of
 from .context import Actor, Context
@@ -52,12 +54,21 @@ def _issue(ctx: Context, row: Row, how: str, actor: str, source: str) -> None:
         codes.issue(tx, ctx.now(), row["id"], "reset", token, ctx.config.reset_ttl)
         audit.record(tx, ctx.now(), actor, "reset.issue", row["id"], source, how=how)
     minutes = ctx.config.reset_ttl / 60
+    link = _reset_link(ctx.config.public_url, token)
     body = (
         f"A password reset was requested for Subscriber ID {row['id']}.\n\n"
         f"Your reset token (valid {minutes:.0f} minutes, usable once): {token}\n\n"
-        "If you did not ask for this, ignore this message and tell your Administrator.\n"
+        + (f"Or open this link to choose a new password: {link}\n\n" if link else "")
+        + "If you did not ask for this, ignore this message and tell your Administrator.\n"
     )
     ctx.outbox.send(Message(row["email"], "Password reset", body))
+
+
+def _reset_link(public_url: str | None, token: str) -> str:
+    """``{public_url}/reset?token=...``, or ``""`` when no public URL is configured."""
+    if not public_url:
+        return ""
+    return f"{public_url.rstrip('/')}/reset?{urlencode({'token': token})}"
 
 
 def reset_by_admin(ctx: Context, actor: Actor, subscriber_id: str) -> None:
