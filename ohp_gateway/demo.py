@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import logging
 import re
 import shutil
 import sys
@@ -73,7 +74,10 @@ class _Servers:
         server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
+        deadline = time.monotonic() + 15
         while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise OSError(f"the proxy could not listen on {HOST}:{port}")
             time.sleep(0.05)
 
         def stop() -> None:
@@ -87,6 +91,16 @@ class _Servers:
             stop()
 
 
+def _check_free(port: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            raise OSError(f"port {port} is taken ({exc.strerror})") from None
+
+
 def _start(workdir: Path, port: int) -> tuple[_Servers, dict[str, Any]]:
     from .config import GatewayConfig
     from .idp import create_app
@@ -95,6 +109,8 @@ def _start(workdir: Path, port: int) -> tuple[_Servers, dict[str, Any]]:
     from .keys import Keyring
     from .proxy import build_app
 
+    for taken in (port, port + 1, port + 2):
+        _check_free(taken)
     site_url, idp_url = f"http://{HOST}:{port}", f"http://{HOST}:{port + 1}"
     shutil.rmtree(workdir, ignore_errors=True)  # demo data only
     workdir.mkdir(parents=True)
@@ -158,6 +174,10 @@ def _sign_in(site_url: str, subscriber_id: str, password: str) -> tuple[Any, Any
     if next_field:
         form["next"] = html.unescape(next_field[1])
     response = browser.post(urljoin(page.url, "/login"), data=form, timeout=10)
+    # After a form post the IdP moves on with a <meta refresh> page (CSP form-action).
+    refresh = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', response.text)
+    if refresh:
+        response = browser.get(urljoin(response.url, html.unescape(refresh[1])), timeout=10)
     return browser, response
 
 
@@ -190,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="walk the tour over HTTP and exit")
     args = parser.parse_args(argv)
     workdir = Path(args.dir)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no per-request lines in the tour
     try:
         servers, community = _start(workdir, args.port)
     except OSError as exc:
