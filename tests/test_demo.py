@@ -25,24 +25,18 @@ def three_free_ports() -> int:
     raise RuntimeError("no three consecutive free ports")
 
 
-def test_demo_tour_passes_every_step(tmp_path: Path) -> None:
-    port = three_free_ports()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ohp_gateway.cli",
-            "demo",
-            "--check",
-            "--port",
-            str(port),
-            "--dir",
-            str(tmp_path / "demo"),
-        ],
+def demo_check(port: int, workdir: Path) -> subprocess.CompletedProcess[str]:
+    argv = ["demo", "--check", "--port", str(port), "--dir", str(workdir)]
+    return subprocess.run(
+        [sys.executable, "-m", "ohp_gateway.cli", *argv],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_demo_tour_passes_every_step(tmp_path: Path) -> None:
+    result = demo_check(three_free_ports(), tmp_path / "demo")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAILED" not in result.stdout
     assert result.stdout.count("[ok]") == 4
@@ -54,20 +48,5 @@ def test_demo_reports_a_busy_port(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = int(busy.getsockname()[1])
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ohp_gateway.cli",
-                "demo",
-                "--check",
-                "--port",
-                str(port),
-                "--dir",
-                str(tmp_path / "demo"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = demo_check(port, tmp_path / "demo")
     assert result.returncode == 2 and "cannot start" in result.stderr
