@@ -50,6 +50,12 @@ class Journey:
         if step not in self.done:
             pytest.skip(f"needs the step '{step}', which did not complete")
 
+    def admin_after(self, step: str) -> Page:
+        """The new administrator's browser tab, once ``step`` has completed."""
+        self.need(step)
+        assert self.admin is not None
+        return self.admin
+
 
 @pytest.fixture(scope="module")
 def journey() -> Journey:
@@ -160,9 +166,7 @@ def test_a_tax_id_already_registered_names_that_organizations_administrators(
 def test_first_sign_in_of_an_administrator_enrols_an_authenticator_app(
     community: Community, camera: Camera, journey: Journey
 ) -> None:
-    journey.need("registered")
-    page = journey.admin
-    assert page is not None
+    page = journey.admin_after("registered")
     page.goto(f"{community.idp_url}/login")
     _sign_in_at_idp(page, journey.admin_id, ADMIN_PASSWORD)
     page.wait_for_url("**/admin/totp")
@@ -187,9 +191,7 @@ def test_first_sign_in_of_an_administrator_enrols_an_authenticator_app(
 def test_administrator_nominates_a_subscriber_and_sees_the_activation_code_once(
     community: Community, camera: Camera, journey: Journey
 ) -> None:
-    journey.need("administrator")
-    page = journey.admin
-    assert page is not None
+    page = journey.admin_after("administrator")
     page.goto(f"{community.idp_url}/admin/nominate")
     page.fill("#f-name", MEMBER_NAME)
     page.fill("#f-email", MEMBER_EMAIL)
@@ -293,9 +295,7 @@ def test_a_locked_out_subscriber_resets_the_password_from_the_emailed_link(
 def test_administrator_looks_up_subscriber_ids(
     community: Community, camera: Camera, journey: Journey
 ) -> None:
-    journey.need("nominated")
-    page = journey.admin
-    assert page is not None
+    page = journey.admin_after("nominated")
     page.goto(f"{community.idp_url}/admin/lookup")
     page.fill("#f-query", "jordan")
     page.get_by_role("button", name="Look up").click()
