@@ -2,7 +2,8 @@
 
 The identity provider (with a seeded demo community) and a participating site behind
 ``GatewayMiddleware`` each run in a threaded Werkzeug server. Screenshots go to a temporary
-folder, or to ``docs/images/`` when the environment has ``OHP_SCREENSHOTS=1``.
+folder, or to ``docs/images/`` when the environment has ``OHP_SCREENSHOTS=1``. Without
+Chromium the tests are skipped.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from playwright.sync_api import Browser, BrowserContext, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; ``OHP_CHROMIUM`` names another binary.
+CHROMIUM = Path(os.environ.get("OHP_CHROMIUM", "/usr/bin/chromium"))
 HOST = "127.0.0.1"
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 VIEWPORT = {"width": 1100, "height": 800}

@@ -19,7 +19,7 @@ from ohp_gateway.idp import totp
 from .conftest import Camera, Community
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,8 @@ class Journey:
 
 
 @pytest.fixture(scope="module")
-def journey() -> Journey:
+def journey(chromium: Browser) -> Journey:
+    """Needs Chromium, so every step is skipped with the same reason when it is missing."""
     return Journey()
 
 
