@@ -42,7 +42,8 @@ def site_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterabl
         title = "Demo Health Plan portal"
         text = (
             f"Hello {who} ({header('Subscriber-Id')}) of {header('Organization-Name')}. "
-            f"Tax IDs: {header('Tax-Ids')}. Roles: {header('Roles')}."
+            f"Tax IDs: {header('Tax-Ids').replace(',', ', ')}. "
+            f"Roles: {header('Roles').replace(',', ', ')}."
             if who
             else "Hello, visitor."
         )

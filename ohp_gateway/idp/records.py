@@ -127,9 +127,11 @@ def admin_warnings(tx: Tx, organization_id: int) -> list[str]:
     count = count_admins(tx, organization_id)
     if count >= 2:
         return []
+    name = tx.scalar("SELECT name FROM organizations WHERE id = ?", (organization_id,))
+    people = "administrator" if count == 1 else "administrators"
     return [
-        f"organization {organization_id} has {count} active administrator(s); nominate and "
-        "promote a second one in case the first is unavailable"
+        f"{name} has {count} active {people}; the community asks for at least two. Nominate "
+        "a second one and promote them, in case the first is unavailable."
     ]
 
 

@@ -29,7 +29,7 @@ def test_registration_shows_the_activation_code_once(browser: Browser) -> None:
     assert response.status_code == 200
     assert 'id="activation-code"' in response.text
     assert "shown only once" in response.text
-    assert "promote a second one" in response.text
+    assert "Nominate a second one and promote them" in response.text
 
 
 def test_registration_errors_name_fields(browser: Browser) -> None:
