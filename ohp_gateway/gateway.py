@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from .assertion import AssertionSigner
 from .clock import Clock, SystemClock
@@ -261,8 +261,6 @@ class Gateway:
         return handler(request, now)
 
     def _query(self, request: Request, name: str) -> str | None:
-        from urllib.parse import parse_qs
-
         values = parse_qs(request.query, keep_blank_values=True).get(name)
         return values[0] if values else None
 
@@ -344,8 +342,6 @@ class Gateway:
     def _backchannel_logout(self, request: Request, now: float) -> Reply:
         if self.oidc is None:
             return Reply.json(501, {"error": "not_implemented", "message": "no issuer"})
-        from urllib.parse import parse_qs
-
         form = parse_qs(request.body[:MAX_BODY].decode("latin-1"))
         token = form.get("logout_token", [""])[0]
         if not token:
