@@ -78,6 +78,8 @@ class Gateway:
         self.oidc = OIDCClient(cfg, self.clock) if cfg.issuer else None
         self.state_cookie = "__Host-ohp_oidc" if cfg.secure_cookies else "ohp_oidc"
         self._cache: dict[str, _Entry] = {}
+        # (method, raw path, Cookie header) -> (forward, valid from, valid until, sid)
+        self._known: dict[tuple[str, str, str], tuple[Forward, float, float, str]] = {}
         self._endpoints: dict[str, tuple[frozenset[str], Callable[[Request, float], Reply]]] = {
             "/login": (frozenset({"GET", "HEAD"}), self._login),
             "/logout": (frozenset({"GET", "HEAD", "POST"}), self._logout),
@@ -93,14 +95,57 @@ class Gateway:
 
     def handle(self, request: Request) -> Outcome:
         """Decide what happens to ``request``."""
-        now = self.clock.now()
         path = request.path
+        cookie = request.headers.get("cookie", "")
+        known = self.lookup(request.method, path, cookie)
+        if known is not None:
+            return known
+        now = self.clock.now()
         if path[: len(self._endpoint)].lower() == self._endpoint or _odd(path):
             normalised = normalise_path(path)
             if normalised == self._endpoint or normalised.startswith(self._endpoint + "/"):
                 return self._dispatch(request, normalised[len(self._endpoint) :], now)
         verdict = self.policy.evaluate(request.method, path)
-        return self._decide(request, request.method, path, request.query, verdict, now)
+        outcome = self._decide(request, request.method, path, request.query, verdict, now)
+        if type(outcome) is Forward and outcome.session is not None and not outcome.set_cookies:
+            self._remember((request.method, path, cookie), outcome, verdict.passive, now)
+        return outcome
+
+    def lookup(self, method: str, path: str, cookie_header: str) -> Forward | None:
+        """The outcome of an identical recent request, while it is still exactly right.
+
+        An identical request (method, raw path, ``Cookie`` header) gets the same decision and
+        the same identity headers until the session is due for a refresh, expires, or carries
+        an assertion about to expire; revocation is checked on every hit. Adapters may call
+        this before building a :class:`Request`; :meth:`handle` calls it first too.
+        """
+        known = self._known.get((method, path, cookie_header))
+        if known is None:
+            return None
+        forward, valid_from, valid_until, sid = known
+        if not valid_from <= self.clock.now() < valid_until:
+            return None
+        try:
+            if self.revocations.is_revoked(sid):
+                return None
+        except Exception:  # a revocation store outage: fail closed, via the full path
+            return None
+        return forward
+
+    def _remember(
+        self, key: tuple[str, str, str], forward: Forward, passive: bool, now: float
+    ) -> None:
+        session = forward.session
+        assert session is not None
+        until = session.expires_at
+        if not passive:  # the next request after this is due refreshes the cookie
+            until = min(until, session.last_seen + self.config.refresh_interval)
+        if self.signer is not None:  # the cached assertion must not go stale
+            until = min(until, now + 30)
+        since = max(session.last_seen, session.subscriber.auth_time) - self.config.clock_skew
+        if len(self._known) >= CACHE_SIZE:
+            del self._known[next(iter(self._known))]
+        self._known[key] = (forward, since, until, session.subscriber.session_id)
 
     def _endpoint_name(self, request: Request) -> str | None:
         path = request.path

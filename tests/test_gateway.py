@@ -329,3 +329,52 @@ def test_assertion_header_verifies_against_the_jwks(
 def test_jwks_is_404_without_an_assertion_key(gateway: Gateway) -> None:
     outcome = get(gateway, "/.ohp/jwks.json")
     assert isinstance(outcome, Reply) and outcome.status == 404
+
+
+# -- remembered outcomes ---------------------------------------------------------------------
+
+
+def test_identical_requests_reuse_the_outcome_until_a_refresh_is_due(
+    gateway: Gateway, subscriber: Subscriber, clock: FakeClock
+) -> None:
+    headers = cookie_for(gateway, subscriber)
+    first = get(gateway, "/home", headers)
+    assert gateway.lookup("GET", "/home", headers["cookie"]) is first
+    clock.advance(59)
+    assert get(gateway, "/home", headers) is first
+    clock.advance(1)
+    refreshed = get(gateway, "/home", headers)
+    assert isinstance(refreshed, Forward) and refreshed.set_cookies  # not the remembered one
+
+
+def test_remembered_outcome_is_per_method_path_and_cookie(
+    gateway: Gateway, subscriber: Subscriber
+) -> None:
+    headers = cookie_for(gateway, subscriber)
+    get(gateway, "/home", headers)
+    assert gateway.lookup("POST", "/home", headers["cookie"]) is None
+    assert gateway.lookup("GET", "/claims/1", headers["cookie"]) is None
+    assert gateway.lookup("GET", "/home", headers["cookie"] + "; x=1") is None
+
+
+def test_remembered_outcome_is_not_used_when_the_clock_goes_back(
+    gateway: Gateway, subscriber: Subscriber, clock: FakeClock
+) -> None:
+    clock.advance(600)
+    headers = cookie_for(gateway, subscriber, now=clock.now())
+    get(gateway, "/home", headers)
+    clock.set(clock.now() - 31)  # before last_seen by more than the skew
+    assert gateway.lookup("GET", "/home", headers["cookie"]) is None
+    assert isinstance(get(gateway, "/home", headers), Reply)
+
+
+def test_passive_polling_is_remembered_only_until_the_session_idles_out(
+    gateway: Gateway, subscriber: Subscriber, clock: FakeClock
+) -> None:
+    headers = {**cookie_for(gateway, subscriber), "accept": "application/json"}
+    assert isinstance(get(gateway, "/poll", headers), Forward)
+    clock.advance(1800)
+    assert isinstance(get(gateway, "/poll", headers), Forward)
+    clock.advance(1)
+    outcome = get(gateway, "/poll", headers)
+    assert isinstance(outcome, Reply) and outcome.status == 401

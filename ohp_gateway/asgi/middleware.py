@@ -17,8 +17,8 @@ from .. import SUBSCRIBER_KEY
 from ..clock import Clock
 from ..config import GatewayConfig
 from ..gateway import MAX_BODY, Gateway
-from ..outcome import Forward, Headers, Reply
-from .scope import RawHeaders, request_from_scope, strip_identity_headers
+from ..outcome import Forward, Headers, Reply, Request
+from .scope import RawHeaders, request_from_scope, request_path, strip_identity_headers
 from .types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["GatewayMiddleware"]
@@ -68,21 +68,28 @@ class GatewayMiddleware:
         self.gateway = Gateway(config, clock)
         self.sleep = sleep
         self._prefix = self.gateway.strip_prefix
+        # With Redis, even a remembered outcome's revocation check waits on the network.
+        self._local = self.gateway.config.revocation == "memory"
+
+    async def _handle(self, kind: str, request: Request, receive: Receive) -> Forward | Reply:
+        if kind == "http" and self.gateway.needs_body(request):
+            request = request._replace(body=await _read_body(receive))
+        if self.gateway.may_block(request):  # OpenID Connect or Redis: keep the loop free
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, self.gateway.handle, request)
+        return self.gateway.handle(request)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
-        headers = strip_identity_headers(scope.get("headers", ()), self._prefix)
-        request = request_from_scope(scope, headers)
-        if kind == "http" and self.gateway.needs_body(request):
-            request = request._replace(body=await _read_body(receive))
-        if self.gateway.may_block(request):  # OpenID Connect or Redis: keep the loop free
-            loop = asyncio.get_running_loop()
-            outcome = await loop.run_in_executor(None, self.gateway.handle, request)
-        else:
-            outcome = self.gateway.handle(request)
+        headers, cookie = strip_identity_headers(scope.get("headers", ()), self._prefix)
+        outcome: Forward | Reply | None = None
+        if kind == "http" and self._local:  # an identical recent request: no Request needed
+            outcome = self.gateway.lookup(scope.get("method", "GET"), request_path(scope), cookie)
+        if outcome is None:
+            outcome = await self._handle(kind, request_from_scope(scope, headers), receive)
         if isinstance(outcome, Reply):
             if kind == "http":
                 await _send_reply(send, outcome, head=scope.get("method") == "HEAD")

@@ -24,8 +24,11 @@ RawHeaders = list[tuple[bytes, bytes]]
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"
 
 
-def strip_identity_headers(headers: Iterable[tuple[bytes, bytes]], prefix: str) -> RawHeaders:
-    """A new header list without any header whose name reads as starting with ``prefix``.
+def strip_identity_headers(
+    headers: Iterable[tuple[bytes, bytes]], prefix: str
+) -> tuple[RawHeaders, str]:
+    """A new header list without any header whose name reads as starting with ``prefix``,
+    and the request's ``Cookie`` header (repeated ones joined with ``"; "``), in one pass.
 
     ``prefix`` is in the engine's form (``x-ohp-``). Case is ignored and ``_`` is read as
     ``-``: uvicorn passes ``X-OHP-Roles`` and ``X_OHP_Roles`` through as two separate headers,
@@ -35,12 +38,16 @@ def strip_identity_headers(headers: Iterable[tuple[bytes, bytes]], prefix: str) 
     """
     marker = prefix.encode("latin-1")
     width = len(marker)
-    first = {marker[:1], marker[:1].upper()}
-    return [
-        (name, value)
-        for name, value in headers
-        if name[:1] not in first or name[:width].lower().replace(b"_", b"-") != marker
-    ]
+    first = (marker[:1], marker[:1].upper())
+    kept: RawHeaders = []
+    cookies: list[bytes] = []
+    for name, value in headers:
+        if name[:1] in first and name[:width].lower().replace(b"_", b"-") == marker:
+            continue
+        if name == b"cookie":
+            cookies.append(value)
+        kept.append((name, value))
+    return kept, b"; ".join(cookies).decode("latin-1")
 
 
 @lru_cache(maxsize=64)

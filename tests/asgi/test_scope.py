@@ -26,19 +26,26 @@ from ohp_gateway.asgi.scope import ScopeHeaders, request_from_scope, request_pat
 )
 def test_strip_identity_headers(name: bytes, stripped: bool) -> None:
     headers = [(b"host", b"h"), (name, b"Billing")]
-    assert strip_identity_headers(headers, "x-ohp-") == ([(b"host", b"h")] if stripped else headers)
+    kept, _ = strip_identity_headers(headers, "x-ohp-")
+    assert kept == ([(b"host", b"h")] if stripped else headers)
 
 
 def test_strip_identity_headers_removes_repeated_headers_and_keeps_order() -> None:
     headers = [(b"a", b"1"), (b"x-ohp-roles", b"x"), (b"b", b"2"), (b"x_ohp_roles", b"y")]
-    assert strip_identity_headers(headers, "x-ohp-") == [(b"a", b"1"), (b"b", b"2")]
+    assert strip_identity_headers(headers, "x-ohp-")[0] == [(b"a", b"1"), (b"b", b"2")]
 
 
 def test_strip_identity_headers_returns_a_new_list() -> None:
     headers = [(b"a", b"1")]
-    result = strip_identity_headers(headers, "x-ohp-")
+    result, _ = strip_identity_headers(headers, "x-ohp-")
     assert result == headers
     assert result is not headers
+
+
+def test_strip_identity_headers_also_finds_the_cookie_header() -> None:
+    headers = [(b"cookie", b"a=1"), (b"x-ohp-x", b"y"), (b"cookie", b"b=2")]
+    assert strip_identity_headers(headers, "x-ohp-")[1] == "a=1; b=2"
+    assert strip_identity_headers([], "x-ohp-")[1] == ""
 
 
 def test_scope_headers_join_repeated_values() -> None:
