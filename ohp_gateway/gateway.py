@@ -37,11 +37,13 @@ class _Entry:
 
     __slots__ = ("assertion", "assertion_exp", "headers", "last_seen", "raw", "subscriber")
 
-    def __init__(self, subscriber: Subscriber, last_seen: float, headers: Headers) -> None:
+    def __init__(
+        self, subscriber: Subscriber, last_seen: float, headers: Headers, raw: RawHeaders
+    ) -> None:
         self.subscriber = subscriber
         self.last_seen = last_seen
         self.headers = headers
-        self.raw = _raw(headers)  # encoded once per cookie, for ASGI
+        self.raw = raw  # encoded once per cookie, for ASGI
         self.assertion = ""
         self.assertion_exp = 0.0
 
@@ -210,9 +212,9 @@ class Gateway:
             entry = self._cache.get(value)
             if entry is None:
                 subscriber, last_seen = self.codec.decrypt(value)
-                entry = _Entry(
-                    subscriber, last_seen, tuple(self.identity_headers.build(subscriber))
-                )
+                built = self.identity_headers.build(subscriber)
+                raw = self.identity_headers.raw(built)
+                entry = _Entry(subscriber, last_seen, tuple(built), raw)
                 if len(self._cache) >= CACHE_SIZE:
                     del self._cache[next(iter(self._cache))]
                 self._cache[value] = entry
@@ -455,7 +457,7 @@ class Gateway:
 
 
 def _raw(headers: Headers) -> RawHeaders:
-    return tuple((n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers)
+    return tuple([(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers])
 
 
 def _cookie(request: Request, name: str) -> str | None:

@@ -41,7 +41,7 @@ def is_identity_header(name: str, normalised_prefix: str) -> bool:
 class IdentityHeaders:
     """Builds the headers injected for a subscriber, with a fixed prefix."""
 
-    __slots__ = ("_expires_raw", "names")
+    __slots__ = ("_expires_raw", "_raw_names", "names")
 
     def __init__(self, prefix: str = "X-OHP-") -> None:
         self.names = {
@@ -59,6 +59,11 @@ class IdentityHeaders:
             )
         }
         self._expires_raw = self.names["expires"].lower().encode("latin-1")
+        self._raw_names = tuple(
+            self.names[f].lower().encode("latin-1")
+            for f in ("subscriber_id", "name", "email", "organization_id", "organization_name",
+                      "tax_ids", "roles")
+        )  # fmt: skip
 
     def build(self, subscriber: Subscriber) -> list[tuple[str, str]]:
         """The identity headers, without the per-request expiry and assertion."""
@@ -73,6 +78,10 @@ class IdentityHeaders:
             (n["tax_ids"], ",".join(s.tax_ids)),
             (n["roles"], ",".join(encode_value(r) for r in s.roles)),
         ]
+
+    def raw(self, headers: list[tuple[str, str]]) -> tuple[tuple[bytes, bytes], ...]:
+        """The headers of :meth:`build` as lowercase latin-1 bytes, for ASGI."""
+        return tuple(zip(self._raw_names, [v.encode("latin-1") for _, v in headers], strict=True))
 
     def expires(self, when: float) -> tuple[str, str]:
         return (self.names["expires"], str(int(when)))
