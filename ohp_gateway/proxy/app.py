@@ -20,6 +20,7 @@ from ..asgi import GatewayMiddleware
 from ..asgi.types import ASGIApp, Message, Receive, Scope, Send
 from ..clock import Clock
 from ..config import GatewayConfig
+from .websocket import relay_websocket
 
 __all__ = ["ProxyApp", "build_app"]
 
@@ -81,7 +82,9 @@ class ProxyApp:
         elif scope["type"] == "http":
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1011, "reason": "not proxied"})
+            await relay_websocket(
+                self._ws_url(scope), self._request_headers(scope), scope, receive, send
+            )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -106,6 +109,9 @@ class ProxyApp:
             (b"x-forwarded-host", host),
         ]
         return headers
+
+    def _ws_url(self, scope: Scope) -> str:
+        return "ws" + self._url(scope)[4:]  # http -> ws, https -> wss
 
     def _url(self, scope: Scope) -> str:
         path: bytes = scope.get("raw_path") or scope["path"].encode()

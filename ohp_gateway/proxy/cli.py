@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         proxy_headers=False,
         server_header=False,
         lifespan="on",
+        ws="websockets-sansio",
     )
     return 0
 
