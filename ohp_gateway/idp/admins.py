@@ -6,7 +6,7 @@ import hmac
 
 import attrs
 
-from . import audit, tokens, totp
+from . import at_rest, audit, tokens, totp
 from .access import require_admin_of, require_support
 from .context import Actor, Context
 from .errors import CodeRejected, Conflict, ValidationError
@@ -136,7 +136,7 @@ def begin_totp(ctx: Context, subscriber_id: str, source: str) -> TotpEnrollment:
             raise Conflict("subscriber_id", f"{row['id']} is not an administrator")
         tx.execute(
             "UPDATE subscribers SET totp_secret = ?, totp_confirmed = 0 WHERE id = ?",
-            (secret, row["id"]),
+            (at_rest.seal(ctx.config.secret_key, secret), row["id"]),
         )
         audit.record(tx, ctx.now(), f"subscriber:{row['id']}", "totp.begin", row["id"], source)
     return TotpEnrollment(secret, totp.provisioning_uri(secret, row["id"], ctx.config.totp_issuer))
@@ -211,7 +211,8 @@ def _second_factor(ctx: Context, tx: Tx, row: Row, code: str) -> None:
 def _check_totp(ctx: Context, tx: Tx, row: Row, code: str) -> None:
     if not row["totp_secret"]:
         raise CodeRejected("code", "no second factor enrollment in progress")
-    step = totp.match_step(row["totp_secret"], code, ctx.now(), ctx.config.totp_window)
+    secret = at_rest.unseal(ctx.config.secret_key, row["totp_secret"])
+    step = totp.match_step(secret, code, ctx.now(), ctx.config.totp_window)
     # RFC 6238 section 5.2: a code is accepted once; refuse steps at or before the last used.
     if step is None or step <= row["totp_last_step"]:
         raise CodeRejected("code", "the authenticator code is not correct")

@@ -55,6 +55,8 @@ class IdpConfig:
     totp_issuer: str = "OneHealthPort community"
     #: Accept TOTP codes from one step before and after (RFC 6238 section 5.2).
     totp_window: int = 1
+    #: Seals TOTP seeds at rest (AES-256-GCM, HKDF-derived); from ``OHP_IDP_SECRET_KEY``.
+    secret_key: str | None = attrs.field(default=None, repr=False)
     #: The IdP's public base URL (``https://idp.example``). When set, the password reset
     #: e-mail carries a ready link to ``{public_url}/reset?token=...`` besides the token.
     public_url: str | None = None

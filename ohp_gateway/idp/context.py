@@ -3,6 +3,7 @@ actor on whose behalf it acts."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -73,7 +74,7 @@ def open_context(
     return Context(
         store=SqliteStore(path),
         clock=clock or SystemClock(),
-        config=config or IdpConfig(),
+        config=config or IdpConfig(secret_key=os.environ.get("OHP_IDP_SECRET_KEY") or None),
         outbox=outbox or FolderOutbox(path.parent / "mail"),
         verifier=verifier or StaticVerifier(False),
     )
