@@ -20,7 +20,7 @@ from .oidc import OIDCClient, SignInFailed
 from .outcome import Forward, Headers, Outcome, RawHeaders, Reply, Request
 from .policy import Policy, Verdict, normalise_path
 from .redirects import InvalidReturnTo, validate_return_to
-from .revocation import RevocationStore, open_store
+from .revocation import MemoryRevocationStore, RevocationStore, open_store
 from .session import Session, SessionCodec
 
 __all__ = ["Gateway"]
@@ -162,10 +162,15 @@ class Gateway:
         """True when the adapter must read the body (at most MAX_BODY bytes) into ``body``."""
         return request.method == "POST" and self._endpoint_name(request) == "/backchannel-logout"
 
+    @property
+    def lookup_is_local(self) -> bool:
+        """True when :meth:`lookup` never waits on the network (revocation kept in memory)."""
+        return isinstance(self.revocations, MemoryRevocationStore)
+
     def may_block(self, request: Request) -> bool:
         """True when handling ``request`` may wait on the network (an ASGI adapter should
         then run :meth:`handle` in a thread)."""
-        if self.config.revocation != "memory":
+        if not self.lookup_is_local:
             return True
         return self.oidc is not None and self._endpoint_name(request) in _NETWORK_ENDPOINTS
 

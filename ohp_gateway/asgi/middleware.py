@@ -69,7 +69,7 @@ class GatewayMiddleware:
         self.sleep = sleep
         self._prefix = self.gateway.strip_prefix
         # With Redis, even a remembered outcome's revocation check waits on the network.
-        self._local = self.gateway.config.revocation == "memory"
+        self._local = self.gateway.lookup_is_local
 
     async def _handle(self, kind: str, request: Request, receive: Receive) -> Forward | Reply:
         if kind == "http" and self.gateway.needs_body(request):
