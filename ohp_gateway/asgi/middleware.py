@@ -98,7 +98,11 @@ class GatewayMiddleware:
             return
         headers += outcome.raw_headers
         scope = {**scope, "headers": headers, SUBSCRIBER_KEY: outcome.subscriber}
-        cookies = [(b"set-cookie", c.encode("latin-1")) for c in outcome.set_cookies]
+        cookies = (
+            [(b"set-cookie", c.encode("latin-1")) for c in outcome.set_cookies]
+            if outcome.set_cookies
+            else []
+        )
         if kind == "websocket":
             await self._websocket(scope, receive, send, outcome, cookies)
         elif cookies:

@@ -36,9 +36,7 @@ def strip_identity_headers(
     spelling of ours may reach the app. The list is always new: the caller's scope, which the
     server may still hold, is never changed.
     """
-    marker = prefix.encode("latin-1")
-    width = len(marker)
-    first = (marker[:1], marker[:1].upper())
+    marker, width, first = _marker(prefix)
     kept: RawHeaders = []
     cookies: list[bytes] = []
     for name, value in headers:
@@ -48,6 +46,12 @@ def strip_identity_headers(
             cookies.append(value)
         kept.append((name, value))
     return kept, b"; ".join(cookies).decode("latin-1")
+
+
+@lru_cache(maxsize=16)
+def _marker(prefix: str) -> tuple[bytes, int, tuple[bytes, bytes]]:
+    marker = prefix.encode("latin-1")
+    return marker, len(marker), (marker[:1], marker[:1].upper())
 
 
 @lru_cache(maxsize=64)
