@@ -127,7 +127,3 @@ class Keyring:
 
     def __repr__(self) -> str:
         return f"Keyring(kids={list(self.ids())!r})"
-
-    @classmethod
-    def of(cls, keys: Iterable[Key]) -> Keyring:
-        return cls(tuple(keys))

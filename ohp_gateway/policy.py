@@ -98,17 +98,6 @@ class Decision:
     access: Access
     rule: Rule | None
 
-    def allows(self, subscriber: Subscriber | None) -> bool:
-        if self.access is Access.PUBLIC:
-            return True
-        if subscriber is None:
-            return False
-        return self.rule is None or self.rule.permits(subscriber)
-
-    @property
-    def needs_session(self) -> bool:
-        return self.access is not Access.PUBLIC
-
 
 def _str_tuple(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence):

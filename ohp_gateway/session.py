@@ -10,7 +10,7 @@ from __future__ import annotations
 import binascii
 import json
 import os
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -172,8 +172,3 @@ class SessionCodec:
             last_seen + self.idle_timeout,
             auth_time + self.absolute_timeout,
         )
-
-
-def claims_of(subscriber: Subscriber) -> dict[str, Any]:
-    """The subscriber's claims by field name (for diagnostics and assertions)."""
-    return {f: getattr(subscriber, f) for f in _FIELDS}

@@ -70,11 +70,7 @@ def safe_next(value: str | None) -> str:
 
 
 def login(page: Page) -> Response:
-    values = (
-        page.form
-        if page.request.method == "POST"
-        else MultiDict({"next": safe_next(page.request.args.get("next"))})
-    )
+    values = _form_or_next(page)
     if page.request.method == "GET":
         return _login_page(page, values, Errors())
     errors = required(LOGIN, values)
@@ -153,11 +149,7 @@ def second_factor(page: Page) -> Response:
     owed = session is not None and session.second_factor_at is None
     if pending is None and not owed:
         return redirect("/login")
-    values = (
-        page.form
-        if page.request.method == "POST"
-        else MultiDict({"next": safe_next(page.request.args.get("next"))})
-    )
+    values = _form_or_next(page)
     if page.request.method == "GET":
         return _second_factor_page(page, values, Errors())
     errors = required(SECOND_FACTOR, values)
@@ -235,3 +227,10 @@ ROUTES = [
     Route("/signout", signout),
     Route("/sites", site_list, anyone, ("GET",)),
 ]
+
+
+def _form_or_next(page: Page) -> MultiDict[str, str]:
+    """The posted form, or on GET only the (validated) ``next`` to carry through."""
+    if page.request.method == "POST":
+        return page.form
+    return MultiDict({"next": safe_next(page.request.args.get("next"))})
